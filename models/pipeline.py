@@ -1,0 +1,222 @@
+"""The claim pipeline: text in, speakers and attributed claims out (no web framework here).
+
+    parse (spaCy) -> extract attributions -> resolve speakers -> claim records
+    -> check-worthiness -> stance toward targets -> per-speaker stance summary
+
+Every part after parsing is optional at load time: the pipeline uses what it finds in
+models/weights/ and reports in info() which parts ran.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .nlp import SentenceIndex, load_spacy, quoted_fraction, quoted_regions, sentences
+from .types import Claim, DocumentResult, RawAttribution, Span, SpeakerStance, Stance
+from .version import __version__
+
+log = logging.getLogger(__name__)
+
+PIPELINE_NAME = "claimscope"
+MAX_TARGETS = 20
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One document to analyse; ``options`` as in the API contract."""
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    targets: tuple[str, ...] | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Extractor(Protocol):
+    def extract(self, text: str) -> list[RawAttribution]: ...
+
+    def info(self) -> dict[str, Any]: ...
+
+
+def claim_type(fraction_quoted: float) -> str:
+    if fraction_quoted >= 0.8:
+        return "direct"
+    if fraction_quoted >= 0.15:
+        return "mixed"
+    return "indirect"
+
+
+def aggregate_stances(claims: Sequence[Claim]) -> list[SpeakerStance]:
+    """Per speaker and target: the label with the largest summed score over the claims."""
+    groups: dict[tuple[str, str], list[tuple[Claim, Stance]]] = defaultdict(list)
+    for claim in claims:
+        if claim.speaker_id is None:
+            continue
+        for stance in claim.stances:
+            groups[(claim.speaker_id, stance.target)].append((claim, stance))
+    out: list[SpeakerStance] = []
+    for (speaker_id, target), items in groups.items():
+        totals: dict[str, float] = defaultdict(float)
+        for _, stance in items:
+            totals[stance.label] += stance.score
+        # a stance taken beats silence: neutral wins only when nobody is for or against
+        polar = {k: v for k, v in totals.items() if k != "neutral"}
+        label = max(polar, key=lambda k: polar[k]) if polar else "neutral"
+        members = [c.id for c, s in items if s.label == label]
+        score = totals[label] / len(members) if members else 0.0
+        out.append(SpeakerStance(speaker_id, target, label, round(score, 4), members))
+    return out
+
+
+class ClaimPipeline:
+    """The Predictor: load() once, then predict(batch) from any thread."""
+
+    def __init__(self, extractor: Any, checkworthiness: Any = None, stance: Any = None) -> None:
+        self.extractor = extractor
+        self.checkworthiness = checkworthiness
+        self.stance = stance
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, extractor: str = "auto") -> ClaimPipeline:
+        from . import components
+
+        load_spacy()
+        return cls(
+            components.load_extractor(extractor),
+            components.load_optional("checkworthiness"),
+            components.load_optional("stance"),
+        )
+
+    def info(self) -> dict[str, Any]:
+        parts = [self.extractor.info()]
+        parts += [m.info() for m in (self.checkworthiness, self.stance) if m is not None]
+        return {"name": PIPELINE_NAME, "version": __version__, "components": parts}
+
+    @property
+    def model_ref(self) -> dict[str, str]:
+        return {"name": PIPELINE_NAME, "version": __version__}
+
+    def predict(self, batch: Sequence[DocumentInput]) -> list[DocumentResult]:
+        with self._lock:
+            nlp = load_spacy()
+            docs = list(nlp.pipe([d.text for d in batch]))
+            return [self._one(d, doc) for d, doc in zip(batch, docs, strict=True)]
+
+    # -- one document ------------------------------------------------------------------
+
+    def _one(self, item: DocumentInput, doc: Any) -> DocumentResult:
+        from .speakers import SpeakerResolver
+
+        text = item.text
+        options = item.options or {}
+        sents = sentences(doc)
+        sentence_of = SentenceIndex(sents)
+        regions = quoted_regions(text)
+
+        if hasattr(self.extractor, "extract_doc"):
+            raws = self.extractor.extract_doc(doc)
+        else:
+            raws = self.extractor.extract(text)
+        raws = _dedupe(raws)
+
+        resolver = SpeakerResolver(doc)
+        resolved: dict[int, tuple[Any, Span | None]] = {}
+        order = sorted(range(len(raws)), key=lambda i: (raws[i].source or (10**12, 0))[0])
+        for i in order:
+            resolved[i] = resolver.resolve(raws[i].source)
+
+        claims: list[Claim] = []
+        for i, raw in enumerate(raws):
+            start, end = raw.content[0][0], raw.content[-1][1]
+            speaker, mention = resolved[i]
+            cue = Span(text[raw.cue[0]:raw.cue[1]], *raw.cue) if raw.cue else None
+            claims.append(Claim(
+                id="", text=text[start:end], start=start, end=end, sentence=sentence_of(start),
+                speaker_id=speaker.id if speaker is not None else None, speaker_mention=mention,
+                cue=cue, type=claim_type(quoted_fraction(regions, start, end, text)),
+                confidence=round(float(raw.score), 4),
+                segments=[Span(text[a:b], a, b) for a, b in raw.content] if len(raw.content) > 1 else [],
+            ))
+
+        if options.get("include_unattributed"):
+            claims += self._unattributed(text, sents, claims)
+        claims.sort(key=lambda c: (c.start, c.end))
+
+        self._score_checkworthiness(claims)
+        if options.get("include_unattributed") and self.checkworthiness is not None:
+            threshold = float(self.checkworthiness.threshold)
+            claims = [c for c in claims if c.type != "unattributed" or (c.checkworthiness or 0) >= threshold]
+        min_cw = options.get("min_checkworthiness")
+        if min_cw is not None and self.checkworthiness is not None:
+            claims = [c for c in claims if (c.checkworthiness or 0.0) >= float(min_cw)]
+        min_conf = options.get("min_confidence")
+        if min_conf is not None:
+            claims = [c for c in claims if c.confidence >= float(min_conf)]
+        for n, claim in enumerate(claims, 1):
+            claim.id = f"c{n}"
+
+        targets = list(item.targets or [])
+        if not targets and self.stance is not None and options.get("detect_targets", True):
+            from .targets import detect_targets
+
+            targets = detect_targets(doc, max_targets=5)
+        self._score_stance(claims, targets[:MAX_TARGETS])
+
+        used = {c.speaker_id for c in claims}
+        speakers = [s for s in resolver.speakers if s.id in used]
+        return DocumentResult(
+            id=item.id, model=self.model_ref, speakers=speakers, claims=claims, targets=targets,
+            speaker_stances=aggregate_stances(claims),
+        )
+
+    @staticmethod
+    def _unattributed(text: str, sents: Sequence[Any], claims: Sequence[Claim]) -> list[Claim]:
+        covered = [(c.start, c.end) for c in claims]
+        out = []
+        for s in sents:
+            if any(a < s.end and s.start < b for a, b in covered):
+                continue
+            if len(text[s.start:s.end].split()) < 4:
+                continue
+            out.append(Claim(id="", text=text[s.start:s.end], start=s.start, end=s.end,
+                             sentence=s.index, speaker_id=None, speaker_mention=None, cue=None,
+                             type="unattributed", confidence=1.0))
+        return out
+
+    def _score_checkworthiness(self, claims: list[Claim]) -> None:
+        if self.checkworthiness is None or not claims:
+            return
+        scores = self.checkworthiness.predict([c.text for c in claims])
+        for claim, score in zip(claims, scores, strict=True):
+            claim.checkworthiness = round(float(score), 4)
+
+    def _score_stance(self, claims: list[Claim], targets: Sequence[str]) -> None:
+        if self.stance is None or not claims or not targets:
+            return
+        pairs = [(t, c.text) for c in claims for t in targets]
+        preds = iter(self.stance.predict(pairs))
+        for claim in claims:
+            claim.stances = [Stance(t, *_label_score(next(preds))) for t in targets]
+
+
+def _label_score(pred: tuple[str, float]) -> tuple[str, float]:
+    label, score = pred
+    return label, round(float(score), 4)
+
+
+def _dedupe(raws: Sequence[RawAttribution]) -> list[RawAttribution]:
+    """Drop attributions whose content equals another's; keep the higher score."""
+    best: dict[tuple[int, int], RawAttribution] = {}
+    for raw in raws:
+        if not raw.content:
+            continue
+        key = (raw.content[0][0], raw.content[-1][1])
+        if key not in best or raw.score > best[key].score:
+            best[key] = raw
+    return sorted(best.values(), key=lambda r: r.content[0][0])

@@ -1,0 +1,138 @@
+"""Schemas of POST /v1/extract and /v1/extract/batch (API contract v1)."""
+
+from __future__ import annotations
+
+
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+MAX_TEXT_CHARS = 200_000
+MAX_TARGETS = 20
+MAX_BATCH_DOCUMENTS = 64
+SPEAKER_TYPES = ("person", "organization", "country", "media", "other", "unknown")
+CLAIM_TYPES = ("direct", "indirect", "mixed", "unattributed")
+STANCE_LABELS = ("favor", "against", "neutral")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OptionsIn(_Strict):
+    min_checkworthiness = fields.Float(
+        validate=validate.Range(0.0, 1.0),
+        metadata={"description": "Drop claims whose check-worthiness is below this."})
+    min_confidence = fields.Float(
+        validate=validate.Range(0.0, 1.0),
+        metadata={"description": "Drop claims whose extraction confidence is below this."})
+    include_unattributed = fields.Boolean(
+        metadata={"description": "Also return check-worthy sentences of the author as unattributed claims."})
+    detect_targets = fields.Boolean(
+        metadata={"description": "When no targets are given, detect up to 5 (default true)."})
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must contain non-whitespace characters.")
+
+
+class ExtractIn(_Strict):
+    text = fields.String(required=True, validate=validate.Length(1, MAX_TEXT_CHARS),
+                         metadata={"description": "The news text (1..200000 characters)."})
+    id = fields.String(allow_none=True, validate=validate.Length(max=256))
+    title = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    targets = fields.List(fields.String(validate=[validate.Length(1, 200), _not_blank]),
+                          validate=validate.Length(max=MAX_TARGETS),
+                          metadata={"description": "Stance targets, e.g. [\"ceasefire\"]."})
+    options = fields.Nested(OptionsIn)
+
+
+class BatchIn(_Strict):
+    documents = fields.List(fields.Raw(), required=True,
+                            validate=validate.Length(1, MAX_BATCH_DOCUMENTS),
+                            metadata={"description": "Up to 64 extract requests."})
+
+
+
+class SpanOut(Schema):
+    text = fields.String(required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+
+
+class SpeakerOut(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(SPEAKER_TYPES))
+    affiliation = fields.String(allow_none=True)
+    mentions = fields.List(fields.Nested(SpanOut), required=True)
+
+
+class StanceOut(Schema):
+    target = fields.String(required=True)
+    label = fields.String(required=True, validate=validate.OneOf(STANCE_LABELS))
+    score = fields.Float(required=True)
+
+
+class ClaimOut(Schema):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    sentence = fields.Integer(required=True)
+    speaker_id = fields.String(allow_none=True, required=True)
+    speaker_mention = fields.Nested(SpanOut, allow_none=True, required=True)
+    cue = fields.Nested(SpanOut, allow_none=True, required=True)
+    type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
+    confidence = fields.Float(required=True)
+    checkworthiness = fields.Float(allow_none=True, required=True)
+    stances = fields.List(fields.Nested(StanceOut), required=True)
+    segments = fields.List(fields.Nested(SpanOut),
+                           metadata={"description": "Content pieces when the claim is discontinuous."})
+
+
+class SpeakerStanceOut(Schema):
+    speaker_id = fields.String(required=True)
+    target = fields.String(required=True)
+    label = fields.String(required=True, validate=validate.OneOf(STANCE_LABELS))
+    score = fields.Float(required=True)
+    claim_ids = fields.List(fields.String(), required=True)
+
+
+class ModelRefOut(Schema):
+    name = fields.String(required=True)
+    version = fields.String(required=True)
+
+
+class ExtractOut(Schema):
+    id = fields.String(allow_none=True)
+    model = fields.Nested(ModelRefOut, required=True)
+    speakers = fields.List(fields.Nested(SpeakerOut), required=True)
+    claims = fields.List(fields.Nested(ClaimOut), required=True)
+    targets = fields.List(fields.String(), required=True)
+    speaker_stances = fields.List(fields.Nested(SpeakerStanceOut))
+
+
+class BatchItemError(Schema):
+    id = fields.String(allow_none=True)
+    index = fields.Integer()
+    error = fields.Dict(required=True)
+
+
+class BatchOut(Schema):
+    results = fields.List(fields.Dict(), required=True, metadata={
+        "description": "One entry per document, in order: an ExtractOut, or {id, index, error}."})
+
+
+class ModelsOut(Schema):
+    name = fields.String(required=True)
+    version = fields.String(required=True)
+    components = fields.List(fields.Dict(), required=True)
+
+
+class BatchInDoc(BatchIn):
+    """BatchIn as documented: each document is an ExtractIn (checked one by one at run time)."""
+
+    documents = fields.List(fields.Nested(ExtractIn), required=True,
+                            validate=validate.Length(1, MAX_BATCH_DOCUMENTS))

@@ -1,0 +1,33 @@
+"""ClaimScope's HTTP service: create_app() builds the Flask app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import ml
+from .config import Config
+from .errors import register_error_handlers
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None, predictor: Any = None) -> Flask:
+    """Create and configure an instance of the service."""
+    app = Flask(__name__)
+    app.config.from_object(Config)
+    if config is not None:
+        app.config.update(config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    register_error_handlers(app)
+    ml.init_app(app, predictor)
+
+    from .api import docs, extract, health
+
+    for bp in (extract.bp, health.bp, docs.bp):
+        app.register_blueprint(bp)
+    return app

@@ -1,0 +1,102 @@
+"""One JSON error body for every failure.
+
+Exception tree (each carries its HTTP status):
+
+    APIError (500)
+    ├── BadRequest (400)            malformed JSON
+    ├── UnsupportedMediaType (415)  body is not application/json
+    ├── ValidationFailed (422)      schema errors, in details
+    └── NotReady (503)              models still loading or failed to load
+
+werkzeug's HTTPExceptions (404, 405, 413, ...) go through the same handler, and anything else
+becomes a 500 whose traceback is logged, never sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class APIError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, self.details)
+
+
+class BadRequest(APIError):
+    status_code = 400
+    code = "bad_json"
+
+
+class UnsupportedMediaType(APIError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+class ValidationFailed(APIError):
+    status_code = 422
+    code = "validation_error"
+
+    @classmethod
+    def from_marshmallow(cls, err: ValidationError) -> ValidationFailed:
+        return cls("Validation error", {"json": err.normalized_messages()})
+
+
+class NotReady(APIError):
+    status_code = 503
+    code = "not_ready"
+
+
+_HTTP_CODES = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+    415: "unsupported_media_type", 429: "too_many_requests", 503: "not_ready",
+}
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return {"error": body}
+
+
+def _respond(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(APIError)
+    def _api_error(err: APIError) -> Response:
+        return _respond(err.status_code, err.to_dict(), err.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Response:
+        status = err.code or 500
+        code = _HTTP_CODES.get(status, "http_error")
+        headers = {k: v for k, v in err.get_headers() if k.lower() != "content-type"}
+        return _respond(status, error_body(code, err.description or err.name), headers)
+
+    @app.errorhandler(Exception)
+    def _unhandled(err: Exception) -> Response:
+        log.exception("unhandled error")
+        return _respond(500, error_body("internal_error", "The server failed to process the request."))

@@ -1,0 +1,85 @@
+"""The Flask extension that holds the Predictor (the claim pipeline).
+
+The real pipeline loads at start-up, in a background thread by default so that /v1/health
+answers at once and /v1/ready says 503 until loading finished. Tests inject a predictor.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from flask import Flask, current_app
+
+from .errors import NotReady
+
+log = logging.getLogger(__name__)
+
+
+class ModelState:
+    def __init__(self) -> None:
+        self.predictor: Any = None
+        self.error: str | None = None
+        self.started = time.monotonic()
+        self.load_seconds: float | None = None
+        self._done = threading.Event()
+
+    @property
+    def ready(self) -> bool:
+        return self.predictor is not None
+
+    def set(self, predictor: Any) -> None:
+        self.predictor = predictor
+        self.load_seconds = round(time.monotonic() - self.started, 3)
+        self._done.set()
+
+    def fail(self, error: str) -> None:
+        self.error = error
+        self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._done.wait(timeout)
+
+
+def _load(state: ModelState, extractor: str, threads: int) -> None:
+    try:
+        from models import load_predictor
+
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        state.set(load_predictor(extractor=extractor))
+        log.info("models loaded in %.1f s", state.load_seconds or 0.0)
+    except Exception as exc:  # reported by /v1/ready, never raised into a request
+        log.exception("model loading failed")
+        state.fail(f"{type(exc).__name__}: {exc}")
+
+
+def init_app(app: Flask, predictor: Any = None) -> None:
+    state = ModelState()
+    app.extensions["ml"] = state
+    if predictor is not None:
+        state.set(predictor)
+        return
+    args = (state, app.config["EXTRACTOR"], app.config["TORCH_THREADS"])
+    if app.config["LOAD_IN_BACKGROUND"]:
+        threading.Thread(target=_load, args=args, name="model-loader", daemon=True).start()
+    else:
+        _load(*args)
+
+
+def get_state() -> ModelState:
+    state: ModelState = current_app.extensions["ml"]
+    return state
+
+
+def get_predictor() -> Any:
+    state = get_state()
+    if state.predictor is None:
+        if state.error:
+            raise NotReady("Models failed to load; see /v1/ready.", {"reason": state.error})
+        raise NotReady("Models are still loading; retry shortly.", headers={"Retry-After": "5"})
+    return state.predictor

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.exceptions import default_exceptions
+
+from service import create_app
+
+
+def test_health_ready_models(client):
+    assert client.get("/v1/health").get_json() == {"status": "ok"}
+    ready = client.get("/v1/ready")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+    assert client.get("/v1/models").get_json()["name"] == "fake"
+
+
+def test_not_ready_is_503_until_loaded(monkeypatch):
+    import models
+
+    release = threading.Event()
+
+    def slow_load(extractor: str = "auto"):
+        release.wait(10)
+        return models.FakePredictor()
+
+    monkeypatch.setattr(models, "load_predictor", slow_load)
+    app = create_app({"TESTING": True, "LOAD_IN_BACKGROUND": True})
+    client = app.test_client()
+    assert client.get("/v1/health").status_code == 200
+    response = client.get("/v1/ready")
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "not_ready"
+    assert response.headers["Retry-After"] == "5"
+    response = client.post("/v1/extract", json={"text": "Ann said that x y."})
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "not_ready"
+    release.set()
+    assert app.extensions["ml"].wait(10)
+    assert client.get("/v1/ready").status_code == 200
+    assert client.post("/v1/extract", json={"text": "Ann said that x y."}).status_code == 200
+
+
+def test_failed_load_is_503_with_reason():
+    app = create_app({"TESTING": True, "LOAD_IN_BACKGROUND": False, "EXTRACTOR": "nonsense"})
+    response = app.test_client().get("/v1/ready")
+    assert response.status_code == 503
+    assert "nonsense" in response.get_json()["error"]["details"]["reason"]
+
+
+@pytest.mark.parametrize("status", sorted(c for c in default_exceptions if c >= 400))
+def test_every_http_error_has_the_json_body(app, status):
+    from flask import abort
+
+    app.add_url_rule(f"/boom/{status}", f"boom{status}", lambda: abort(status))
+    response = app.test_client().get(f"/boom/{status}")
+    assert response.status_code == status
+    body = response.get_json()
+    assert set(body) == {"error"} and body["error"]["code"] and body["error"]["message"]
+
+
+def test_openapi_document(client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/v1/extract", "/v1/extract/batch", "/v1/health", "/v1/ready", "/v1/models"} <= set(spec["paths"])
+    extract_in = spec["components"]["schemas"]["ExtractIn"]
+    assert extract_in["required"] == ["text"]
+    assert extract_in["properties"]["text"]["maxLength"] == 200000
+    for code in ("400", "413", "415", "422", "503"):
+        assert code in spec["paths"]["/v1/extract"]["post"]["responses"]
+
+
+def test_docs_page_is_served_locally(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.data
+    asset = client.get("/docs/static/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
+
+
+def test_factory_with_and_without_test_config(predictor):
+    assert not create_app(predictor=predictor).testing
+    assert create_app({"TESTING": True}, predictor=predictor).testing

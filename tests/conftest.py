@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models import FakePredictor
+from service import create_app
+from service.config import TestConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "ukraine-negotiations.txt"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="also run tests that load the trained models or start gunicorn")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if "slow" in item.keywords and not item.config.getoption("--slow"):
+        pytest.skip("needs --slow")
+
+
+def _config() -> dict[str, object]:
+    return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+
+
+@pytest.fixture
+def predictor() -> FakePredictor:
+    return FakePredictor(fail_on="BOOM")
+
+
+@pytest.fixture
+def app(predictor: FakePredictor):
+    return create_app(_config(), predictor=predictor)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def real_predictor():
+    """The full pipeline with every trained part in models/weights/ (auto extractor)."""
+    from models import load_predictor
+
+    return load_predictor()
+
+
+@pytest.fixture(scope="session")
+def rules_predictor():
+    """The pipeline with the spaCy rule extractor, for the rule-based tests."""
+    from models import load_predictor
+
+    return load_predictor(extractor="spacy")

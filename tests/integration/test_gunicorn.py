@@ -1,0 +1,108 @@
+"""End to end: a real gunicorn on loopback serving the real pipeline, fed the seed article."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+SEED_EXPECTED = [
+    ("stated", "Washington opposes", "a senior U.S. official"),
+    ("emphasized", "the Security Council bears", "a senior U.S. official"),
+    ("urged", "a ceasefire and negotiations", "China"),
+    ("signaled", "some elements of China’s peace proposal", "Volodymyr Zelensky"),
+    ("noted", "discussions focused on", "Russia"),
+    ("suggested", "U.S. officials fear", "A Time columnist"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = dict(os.environ, CLAIMSCOPE_BIND=f"127.0.0.1:{port}", CLAIMSCOPE_WORKERS="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "docker/gunicorn.conf.py", "service:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                r = requests.get(f"{base}/v1/ready", timeout=2)
+                if r.status_code == 200:
+                    break
+                assert r.status_code == 503 and r.json()["error"]["code"] == "not_ready"
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail("gunicorn did not become ready in 240 s")
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_seed_article_end_to_end(server, seed_text):
+    base = server
+    r = requests.post(f"{base}/v1/extract", json={"text": seed_text, "id": "seed", "targets": ["ceasefire"]},
+                      timeout=120)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["id"] == "seed" and body["targets"] == ["ceasefire"]
+    names = {s["id"]: s["name"] for s in body["speakers"]}
+    found = [(c["cue"]["text"] if c["cue"] else None, c["text"], names.get(c["speaker_id"])) for c in body["claims"]]
+    for cue, content, speaker in SEED_EXPECTED:
+        assert any(f[0] == cue and f[1].startswith(content) and f[2] == speaker for f in found), (cue, content, found)
+    for c in body["claims"]:
+        assert seed_text[c["start"]:c["end"]] == c["text"]
+        for key in ("cue", "speaker_mention"):
+            if c[key]:
+                assert seed_text[c[key]["start"]:c[key]["end"]] == c[key]["text"]
+    he = next(c for c in body["claims"] if c["cue"] and c["cue"]["text"] == "emphasized")
+    assert he["speaker_mention"]["text"] == "He" and names[he["speaker_id"]] == "a senior U.S. official"
+
+
+def test_batch_with_one_bad_document(server, seed_text):
+    base = server
+    docs = [{"id": "ok", "text": seed_text[:600]}, {"id": "bad", "text": ""},
+            {"id": "ok2", "text": "The minister said that taxes will rise."}]
+    r = requests.post(f"{base}/v1/extract/batch", json={"documents": docs}, timeout=120)
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert [x.get("id") for x in results] == ["ok", "bad", "ok2"]
+    assert results[0]["claims"] and "error" not in results[0]
+    assert results[1]["error"]["code"] == "validation_error"
+    assert results[2]["claims"][0]["text"] == "taxes will rise"
+
+
+def test_errors_and_docs_over_http(server):
+    base = server
+    assert requests.post(f"{base}/v1/extract", data="{x", headers={"Content-Type": "application/json"},
+                         timeout=10).status_code == 400
+    assert requests.post(f"{base}/v1/extract", data="hello", timeout=10).status_code == 415
+    assert requests.get(f"{base}/nothing", timeout=10).json()["error"]["code"] == "not_found"
+    assert requests.get(f"{base}/openapi.json", timeout=10).json()["openapi"].startswith("3.")
+    models = requests.get(f"{base}/v1/models", timeout=10).json()
+    assert models["name"] == "claimscope" and models["components"]

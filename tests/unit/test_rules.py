@@ -1,0 +1,124 @@
+"""The spaCy rule extractor and the speaker resolver on written examples (real spaCy model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import DocumentInput
+
+
+def run(predictor, text: str, **kw):
+    result = predictor.predict([DocumentInput(text=text, **kw)])[0]
+    speakers = {s.id: s for s in result.speakers}
+    return result, [(speakers[c.speaker_id].name if c.speaker_id else None, c) for c in result.claims]
+
+
+def check_offsets(text, result):
+    for c in result.claims:
+        assert text[c.start:c.end] == c.text
+        for span in (c.cue, c.speaker_mention, *c.segments):
+            if span is not None:
+                assert text[span.start:span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "cue", "content"),
+    [
+        ("The minister stated that taxes will rise next year.", "The minister", "stated",
+         "taxes will rise next year"),
+        ("Beijing urged a ceasefire and talks.", "Beijing", "urged", "a ceasefire and talks"),
+        ("According to the senator, the bill will pass.", "the senator", "According to", "the bill will pass"),
+        ("The bill will pass, according to two aides.", "two aides", "according to", "The bill will pass"),
+        ("The group called for an immediate halt to the fighting.", "The group", "called",
+         "an immediate halt to the fighting"),
+        ('"We will win this fight," the mayor said.', "the mayor", "said", "We will win this fight"),
+    ],
+)
+def test_constructions(rules_predictor, text, source, cue, content):
+    result, claims = run(rules_predictor, text)
+    check_offsets(text, result)
+    assert len(claims) == 1
+    _, claim = claims[0]
+    assert claim.speaker_mention.text == source
+    assert claim.cue.text == cue
+    assert claim.text == content
+
+
+def test_direct_quote_is_direct_and_indirect_is_indirect(rules_predictor):
+    text = '"We will win this fight," the mayor said. The mayor also said that the budget is balanced.'
+    _, claims = run(rules_predictor, text)
+    assert [c.type for _, c in claims] == ["direct", "indirect"]
+
+
+def test_two_attributions_in_one_sentence(rules_predictor):
+    text = "Smith said taxes would rise, while Jones argued they would fall."
+    result, claims = run(rules_predictor, text)
+    check_offsets(text, result)
+    assert [(name, c.text) for name, c in claims] == [("Smith", "taxes would rise"), ("Jones", "they would fall")]
+
+
+def test_conjoined_cue_shares_its_subject(rules_predictor):
+    text = "Zelensky stated that Kyiv had offered talks, but emphasized that progress was slow."
+    _, claims = run(rules_predictor, text)
+    assert [(n, c.cue.text) for n, c in claims] == [("Zelensky", "stated"), ("Zelensky", "emphasized")]
+    assert claims[0][1].text == "Kyiv had offered talks"
+
+
+def test_pronoun_resolves_to_nearest_compatible_speaker(rules_predictor):
+    text = ("A senior official said that Washington opposes the plan. Moscow said that it disagrees. "
+            "He added that the talks must go on.")
+    result, claims = run(rules_predictor, text)
+    assert [n for n, _ in claims] == ["A senior official", "Russia", "A senior official"]
+    official = next(s for s in result.speakers if s.name == "A senior official")
+    assert official.type == "person" and official.affiliation is None
+
+
+def test_nominal_and_name_variants_merge(rules_predictor):
+    text = ("Ukrainian President Volodymyr Zelensky said that talks could resume. "
+            "A Time columnist argued that the war would last. Zelensky noted that aid was vital. "
+            "The writer added that Europe is divided. The piece suggests that winter matters.")
+    result, claims = run(rules_predictor, text)
+    assert [n for n, _ in claims] == ["Volodymyr Zelensky", "A Time columnist", "Volodymyr Zelensky",
+                                      "A Time columnist", "A Time columnist"]
+    by_name = {s.name: s for s in result.speakers}
+    assert by_name["Volodymyr Zelensky"].type == "person"
+    assert by_name["Volodymyr Zelensky"].affiliation == "Ukraine"
+    assert by_name["A Time columnist"].affiliation == "Time"
+
+
+def test_metonyms_map_to_states(rules_predictor):
+    text = ("The Kremlin said that the offer was late. Moscow argued that sanctions failed. "
+            "Washington said that aid will continue. Kyiv said that it wants peace. Ankara said that it will mediate.")
+    result, claims = run(rules_predictor, text)
+    assert [n for n, _ in claims] == ["Russia", "Russia", "United States", "Ukraine", "Turkey"]
+    russia = next(s for s in result.speakers if s.name == "Russia")
+    assert russia.type == "country" and [m.text for m in russia.mentions] == ["The Kremlin", "Moscow"]
+
+
+def test_anonymous_source_keeps_affiliation(rules_predictor):
+    text = "A senior U.S. official stated that the deal is off."
+    result, _ = run(rules_predictor, text)
+    (speaker,) = result.speakers
+    assert speaker.name == "A senior U.S. official"
+    assert speaker.type == "person" and speaker.affiliation == "United States"
+
+
+def test_non_agent_subject_is_not_a_source(rules_predictor):
+    _, claims = run(rules_predictor, "The negotiations concede new realities for Russia.")
+    assert claims == []
+
+
+def test_unattributed_sentences_on_request(rules_predictor):
+    text = "The minister said that taxes will rise. Unemployment fell to four percent in May."
+    _, claims = run(rules_predictor, text, options={"include_unattributed": True})
+    kinds = [(c.type, c.text) for _, c in claims]
+    assert ("unattributed", "Unemployment fell to four percent in May.") in kinds or \
+        rules_predictor.checkworthiness is not None
+    _, plain = run(rules_predictor, text)
+    assert all(c.type != "unattributed" for _, c in plain)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "“", '"unbalanced', "said said said.", "😀 قال 😀"])
+def test_degenerate_text_does_not_crash(rules_predictor, text):
+    result, _ = run(rules_predictor, text)
+    check_offsets(text, result)
