@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import ml
+from .jobs import ext as jobs
 from .config import Config
 from .errors import register_error_handlers
 
@@ -25,9 +26,11 @@ def create_app(config: Mapping[str, Any] | None = None, predictor: Any = None) -
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     register_error_handlers(app)
     ml.init_app(app, predictor)
+    jobs.init_app(app)
 
     from .api import docs, extract, health
+    from .api import jobs as jobs_api
 
-    for bp in (extract.bp, health.bp, docs.bp):
+    for bp in (extract.bp, jobs_api.bp, health.bp, docs.bp):
         app.register_blueprint(bp)
     return app

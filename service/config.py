@@ -25,8 +25,16 @@ class Config:
     LOAD_IN_BACKGROUND = _bool("CLAIMSCOPE_LOAD_IN_BACKGROUND", True)
     TORCH_THREADS = _int("CLAIMSCOPE_TORCH_THREADS", 0)
     JSON_SORT_KEYS = False
+    # asynchronous jobs: "sqlite" (embedded store + in-process worker) or "rq" (Redis + RQ workers)
+    JOB_BACKEND = os.environ.get("CLAIMSCOPE_JOB_BACKEND", "sqlite")
+    JOB_DB = os.environ.get("CLAIMSCOPE_JOB_DB", "var/jobs.sqlite3")
+    REDIS_URL = os.environ.get("CLAIMSCOPE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    JOB_WORKER = _bool("CLAIMSCOPE_JOB_WORKER", True)
+    JOB_LEASE_SECONDS = float(os.environ.get("CLAIMSCOPE_JOB_LEASE_SECONDS", "60"))
+    JOB_MAX_DOCUMENTS = _int("CLAIMSCOPE_JOB_MAX_DOCUMENTS", 10_000)
 
 
 class TestConfig(Config):
     TESTING = True
     LOAD_IN_BACKGROUND = False
+    JOB_WORKER = False

@@ -22,8 +22,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs --slow")
 
 
-def _config() -> dict[str, object]:
-    return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+def test_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config["JOB_DB"] = str(tmp_path / "jobs.sqlite3")
+    config.update(overrides)
+    return config
 
 
 @pytest.fixture
@@ -32,8 +35,8 @@ def predictor() -> FakePredictor:
 
 
 @pytest.fixture
-def app(predictor: FakePredictor):
-    return create_app(_config(), predictor=predictor)
+def app(predictor: FakePredictor, tmp_path: Path):
+    return create_app(test_config(tmp_path), predictor=predictor)
 
 
 @pytest.fixture

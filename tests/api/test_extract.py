@@ -53,10 +53,11 @@ def test_not_json_is_415(client):
     assert_error(client.post("/v1/extract", data=TEXT, content_type="text/plain"), 415, "unsupported_media_type")
 
 
-def test_too_large_is_413(predictor):
+def test_too_large_is_413(predictor, tmp_path):
     from service import create_app
+    from tests.conftest import test_config
 
-    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 1000}, predictor=predictor)
+    app = create_app(test_config(tmp_path, MAX_CONTENT_LENGTH=1000), predictor=predictor)
     response = app.test_client().post("/v1/extract", json={"text": "x" * 2000})
     assert_error(response, 413, "payload_too_large")
 

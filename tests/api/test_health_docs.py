@@ -6,6 +6,7 @@ import pytest
 from werkzeug.exceptions import default_exceptions
 
 from service import create_app
+from tests.conftest import test_config
 
 
 def test_health_ready_models(client):
@@ -15,7 +16,7 @@ def test_health_ready_models(client):
     assert client.get("/v1/models").get_json()["name"] == "fake"
 
 
-def test_not_ready_is_503_until_loaded(monkeypatch):
+def test_not_ready_is_503_until_loaded(monkeypatch, tmp_path):
     import models
 
     release = threading.Event()
@@ -25,7 +26,7 @@ def test_not_ready_is_503_until_loaded(monkeypatch):
         return models.FakePredictor()
 
     monkeypatch.setattr(models, "load_predictor", slow_load)
-    app = create_app({"TESTING": True, "LOAD_IN_BACKGROUND": True})
+    app = create_app(test_config(tmp_path, LOAD_IN_BACKGROUND=True))
     client = app.test_client()
     assert client.get("/v1/health").status_code == 200
     response = client.get("/v1/ready")
@@ -39,8 +40,8 @@ def test_not_ready_is_503_until_loaded(monkeypatch):
     assert client.post("/v1/extract", json={"text": "Ann said that x y."}).status_code == 200
 
 
-def test_failed_load_is_503_with_reason():
-    app = create_app({"TESTING": True, "LOAD_IN_BACKGROUND": False, "EXTRACTOR": "nonsense"})
+def test_failed_load_is_503_with_reason(tmp_path):
+    app = create_app(test_config(tmp_path, EXTRACTOR="nonsense"))
     response = app.test_client().get("/v1/ready")
     assert response.status_code == 503
     assert "nonsense" in response.get_json()["error"]["details"]["reason"]
@@ -75,6 +76,7 @@ def test_docs_page_is_served_locally(client):
     assert asset.status_code == 200 and len(asset.data) > 100_000
 
 
-def test_factory_with_and_without_test_config(predictor):
+def test_factory_with_and_without_test_config(predictor, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     assert not create_app(predictor=predictor).testing
     assert create_app({"TESTING": True}, predictor=predictor).testing

@@ -1,0 +1,123 @@
+"""Asynchronous jobs: POST /v1/jobs, GET /v1/jobs/<id>, GET /v1/jobs/<id>/results (JSONL)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+
+from schemas import ExtractIn
+
+from ..errors import APIError, UnsupportedMediaType, ValidationFailed
+from ..jobs.ext import get_jobs
+from .extract import json_body, load
+
+bp = Blueprint("jobs", __name__, url_prefix="/v1")
+extract_in = ExtractIn()
+JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "text/jsonl"}
+
+
+class JobNotFound(APIError):
+    status_code = 404
+    code = "job_not_found"
+
+
+def _entry(raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    try:
+        return load(extract_in, raw), None
+    except ValidationFailed as err:
+        doc_id = raw.get("id") if isinstance(raw, dict) else None
+        return ({"id": doc_id} if isinstance(doc_id, str) else None), err.to_dict()["error"]
+
+
+def _lines(text: str) -> list[Any]:
+    docs: list[Any] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            docs.append(json.loads(line))
+        except ValueError:
+            docs.append(_BadLine(n))
+    return docs
+
+
+class _BadLine:
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _documents() -> list[Any]:
+    mimetype = request.mimetype
+    if mimetype in JSONL_TYPES:
+        return _lines(request.get_data(as_text=True))
+    if mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise ValidationFailed("Validation error", {"form": {"file": ["Upload a JSONL file as 'file'."]}})
+        return _lines(upload.read().decode("utf-8", errors="replace"))
+    if request.is_json:
+        body = json_body()
+        if not isinstance(body, dict) or not isinstance(body.get("documents"), list):
+            raise ValidationFailed("Validation error", {"json": {"documents": ["A list of extract requests is required."]}})
+        return list(body["documents"])
+    raise UnsupportedMediaType("Send JSON {\"documents\": [...]}, JSONL (application/x-ndjson) or a multipart 'file'.")
+
+
+@bp.post("/jobs")
+def create_job() -> Response:
+    """Submit documents for asynchronous extraction."""
+    docs = _documents()
+    limit = int(current_app.config["JOB_MAX_DOCUMENTS"])
+    if not 1 <= len(docs) <= limit:
+        raise ValidationFailed("Validation error", {"documents": [f"Send between 1 and {limit} documents."]})
+    entries = []
+    for raw in docs:
+        if isinstance(raw, _BadLine):
+            entries.append((None, {"code": "bad_json", "message": f"Line {raw.line} is not valid JSON."}))
+        else:
+            entries.append(_entry(raw))
+    jobs = get_jobs()
+    job_id = jobs.store.create(entries)
+    jobs.submitted(job_id, [i for i, (_, err) in enumerate(entries) if err is None])
+    info = jobs.store.get(job_id)
+    body = {**info.to_dict(), **_links(job_id)}
+    response = Response(json.dumps(body), status=202, mimetype="application/json")
+    response.headers["Location"] = url_for("jobs.get_job", job_id=job_id)
+    return response
+
+
+def _links(job_id: str) -> dict[str, Any]:
+    return {"links": {"self": url_for("jobs.get_job", job_id=job_id),
+                      "results": url_for("jobs.job_results", job_id=job_id)}}
+
+
+@bp.get("/jobs/<job_id>")
+def get_job(job_id: str) -> Response:
+    """Report a job's status and progress."""
+    info = get_jobs().store.get(job_id)
+    if info is None:
+        raise JobNotFound(f"No job {job_id!r}.")
+    return Response(json.dumps({**info.to_dict(), **_links(job_id)}), mimetype="application/json")
+
+
+@bp.get("/jobs/<job_id>/results")
+def job_results(job_id: str) -> Response:
+    """Stream the finished results of a job as JSONL, in document order."""
+    store = get_jobs().store
+    info = store.get(job_id)
+    if info is None:
+        raise JobNotFound(f"No job {job_id!r}.")
+
+    def generate() -> Any:
+        for line in store.results(job_id):
+            yield line + "\n"
+
+    response = Response(stream_with_context(generate()), mimetype="application/x-ndjson")
+    response.headers["X-Job-Status"] = info.status
+    response.headers["X-Job-Finished"] = str(info.finished)
+    response.headers["X-Job-Total"] = str(info.total)
+    return response
+
+

@@ -1,0 +1,329 @@
+"""Job stores: SQLite (embedded, one host) and Redis (shared by RQ workers on many hosts)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+MAX_ATTEMPTS = 3
+PENDING, RUNNING, DONE, ERROR = "pending", "running", "done", "error"
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    created: float
+    updated: float
+    total: int
+    pending: int
+    running: int
+    done: int
+    failed: int
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed
+
+    @property
+    def status(self) -> str:
+        if self.finished == self.total:
+            return "completed"
+        if self.running or self.finished:
+            return "running"
+        return "queued"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status, "total": self.total, "done": self.done,
+            "failed": self.failed, "pending": self.pending, "running": self.running,
+            "progress": round(self.finished / self.total, 4) if self.total else 1.0,
+            "created": self.created, "updated": self.updated,
+        }
+
+
+@dataclass(frozen=True)
+class Task:
+    job_id: str
+    index: int
+    request: dict[str, Any]
+
+
+# An entry of a new job: either a valid extract request or the error it got at submission.
+Entry = tuple[dict[str, Any] | None, dict[str, Any] | None]
+
+
+class JobStore(Protocol):
+    def create(self, entries: Sequence[Entry]) -> str: ...
+
+    def get(self, job_id: str) -> JobInfo | None: ...
+
+    def claim(self, limit: int, lease_seconds: float) -> list[Task]: ...
+
+    def start(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> list[Task]: ...
+
+    def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
+               error: dict[str, Any] | None) -> None: ...
+
+    def expired(self) -> list[tuple[str, int]]: ...
+
+    def results(self, job_id: str) -> Iterator[str]: ...
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex
+
+
+def gave_up(attempts: int) -> dict[str, Any]:
+    return {"code": "gave_up", "message": f"The document was claimed {attempts} times without finishing."}
+
+
+def result_line(index: int, request: dict[str, Any] | None, result: str | None, error: str | None) -> str:
+    """One JSONL line of a job's results: the extract result, or {id, index, error}."""
+    if result is not None:
+        body = json.loads(result)
+        return json.dumps({"index": index, **body}, ensure_ascii=False)
+    doc_id = request.get("id") if isinstance(request, dict) else None
+    return json.dumps({"id": doc_id, "index": index, "error": json.loads(error or "{}")}, ensure_ascii=False)
+
+
+class SQLiteJobStore:
+    """The embedded store: one SQLite file shared by every gunicorn worker on the host."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS jobs (
+        id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, total INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS docs (
+        job_id TEXT NOT NULL REFERENCES jobs(id), idx INTEGER NOT NULL,
+        request TEXT, state TEXT NOT NULL, lease_until REAL, attempts INTEGER NOT NULL DEFAULT 0,
+        result TEXT, error TEXT, PRIMARY KEY (job_id, idx));
+    CREATE INDEX IF NOT EXISTS docs_state ON docs(state, lease_until);
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._db().executescript(self.SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type: Any, *_: Any) -> None:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _tx(self) -> SQLiteJobStore._Tx:
+        return self._Tx(self._db())
+
+    def create(self, entries: Sequence[Entry]) -> str:
+        job_id = new_job_id()
+        now = time.time()
+        rows = [
+            (job_id, i, json.dumps(req) if req is not None else None, PENDING if err is None else ERROR,
+             json.dumps(err) if err is not None else None)
+            for i, (req, err) in enumerate(entries)
+        ]
+        with self._tx() as db:
+            db.execute("INSERT INTO jobs VALUES (?, ?, ?, ?)", (job_id, now, now, len(rows)))
+            db.executemany("INSERT INTO docs (job_id, idx, request, state, error) VALUES (?, ?, ?, ?, ?)", rows)
+        return job_id
+
+    def get(self, job_id: str) -> JobInfo | None:
+        db = self._db()
+        job = db.execute("SELECT created, updated, total FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if job is None:
+            return None
+        counts = dict(db.execute("SELECT state, COUNT(*) FROM docs WHERE job_id = ? GROUP BY state", (job_id,)))
+        return JobInfo(job_id, job[0], job[1], job[2], counts.get(PENDING, 0), counts.get(RUNNING, 0),
+                       counts.get(DONE, 0), counts.get(ERROR, 0))
+
+    def claim(self, limit: int, lease_seconds: float) -> list[Task]:
+        """Lease up to ``limit`` pending (or abandoned) documents, oldest job first."""
+        now = time.time()
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT d.job_id, d.idx, d.request, d.attempts FROM docs d JOIN jobs j ON j.id = d.job_id "
+                "WHERE d.state = ? OR (d.state = ? AND d.lease_until < ?) "
+                "ORDER BY j.created, d.idx LIMIT ?", (PENDING, RUNNING, now, limit)).fetchall()
+            tasks = []
+            for job_id, idx, request, attempts in rows:
+                if attempts >= MAX_ATTEMPTS:
+                    db.execute("UPDATE docs SET state = ?, error = ? WHERE job_id = ? AND idx = ?",
+                               (ERROR, json.dumps(gave_up(attempts)), job_id, idx))
+                    continue
+                db.execute("UPDATE docs SET state = ?, lease_until = ?, attempts = attempts + 1 "
+                           "WHERE job_id = ? AND idx = ?", (RUNNING, now + lease_seconds, job_id, idx))
+                tasks.append(Task(job_id, idx, json.loads(request)))
+        return tasks
+
+    def start(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> list[Task]:
+        """Lease the given documents of a job (the RQ path); skip finished ones."""
+        now = time.time()
+        tasks = []
+        with self._tx() as db:
+            for idx in indices:
+                row = db.execute("SELECT request, state, attempts FROM docs WHERE job_id = ? AND idx = ?",
+                                 (job_id, idx)).fetchone()
+                if row is None or row[1] in (DONE, ERROR):
+                    continue
+                if row[2] >= MAX_ATTEMPTS:
+                    db.execute("UPDATE docs SET state = ?, error = ? WHERE job_id = ? AND idx = ?",
+                               (ERROR, json.dumps(gave_up(row[2])), job_id, idx))
+                    continue
+                db.execute("UPDATE docs SET state = ?, lease_until = ?, attempts = attempts + 1 "
+                           "WHERE job_id = ? AND idx = ?", (RUNNING, now + lease_seconds, job_id, idx))
+                tasks.append(Task(job_id, idx, json.loads(row[0])))
+        return tasks
+
+    def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
+               error: dict[str, Any] | None) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE docs SET state = ?, result = ?, error = ?, lease_until = NULL WHERE job_id = ? AND idx = ?",
+                (DONE if error is None else ERROR, json.dumps(result, ensure_ascii=False) if result is not None else None,
+                 json.dumps(error) if error is not None else None, job_id, index))
+            db.execute("UPDATE jobs SET updated = ? WHERE id = ?", (time.time(), job_id))
+
+    def expired(self) -> list[tuple[str, int]]:
+        rows = self._db().execute("SELECT job_id, idx FROM docs WHERE state = ? AND lease_until < ?",
+                                  (RUNNING, time.time())).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def results(self, job_id: str) -> Iterator[str]:
+        cursor = self._db().execute(
+            "SELECT idx, request, result, error FROM docs WHERE job_id = ? AND state IN (?, ?) ORDER BY idx",
+            (job_id, DONE, ERROR))
+        for idx, request, result, error in cursor:
+            yield result_line(idx, json.loads(request) if request else None, result, error)
+
+
+class RedisJobStore:
+    """The same store on Redis, shared by the API and RQ workers on any host."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+
+    def _k(self, job_id: str, part: str) -> str:
+        return f"claimscope:job:{job_id}:{part}"
+
+    def create(self, entries: Sequence[Entry]) -> str:
+        job_id = new_job_id()
+        now = time.time()
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self._k(job_id, "meta"), mapping={"created": now, "updated": now, "total": len(entries)})
+        for i, (req, err) in enumerate(entries):
+            if req is not None:
+                pipe.hset(self._k(job_id, "request"), i, json.dumps(req))
+            pipe.hset(self._k(job_id, "state"), i, PENDING if err is None else ERROR)
+            if err is not None:
+                pipe.hset(self._k(job_id, "error"), i, json.dumps(err))
+        pipe.sadd("claimscope:jobs:active", job_id)
+        pipe.execute()
+        return job_id
+
+    def get(self, job_id: str) -> JobInfo | None:
+        meta = self.redis.hgetall(self._k(job_id, "meta"))
+        if not meta:
+            return None
+        states = [s.decode() for s in self.redis.hvals(self._k(job_id, "state"))]
+        info = JobInfo(job_id, float(meta[b"created"]), float(meta[b"updated"]), int(meta[b"total"]),
+                       states.count(PENDING), states.count(RUNNING), states.count(DONE), states.count(ERROR))
+        if info.status == "completed":
+            self.redis.srem("claimscope:jobs:active", job_id)
+        return info
+
+    def pending(self, job_id: str) -> list[int]:
+        states = self.redis.hgetall(self._k(job_id, "state"))
+        return sorted(int(k) for k, v in states.items() if v.decode() == PENDING)
+
+    def claim(self, limit: int, lease_seconds: float) -> list[Task]:
+        raise NotImplementedError("the Redis store hands work out through RQ; see service.jobs.runner")
+
+    def start(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> list[Task]:
+        tasks = []
+        now = time.time()
+        for idx in indices:
+            with self.redis.pipeline(transaction=True) as pipe:
+                # optimistic lock: two workers must not both take a document
+                state_key = self._k(job_id, "state")
+                pipe.watch(state_key)
+                state = (pipe.hget(state_key, idx) or b"").decode()
+                attempts = int(pipe.hget(self._k(job_id, "attempts"), idx) or 0)
+                lease = float(pipe.zscore(self._k(job_id, "lease"), idx) or 0)
+                if state in (DONE, ERROR, "") or state == RUNNING and lease > now:
+                    pipe.unwatch()
+                    continue
+                pipe.multi()
+                if attempts >= MAX_ATTEMPTS:
+                    pipe.hset(state_key, idx, ERROR)
+                    pipe.hset(self._k(job_id, "error"), idx, json.dumps(gave_up(attempts)))
+                    pipe.execute()
+                    continue
+                pipe.hset(state_key, idx, RUNNING)
+                pipe.hincrby(self._k(job_id, "attempts"), idx, 1)
+                pipe.zadd(self._k(job_id, "lease"), {str(idx): now + lease_seconds})
+                pipe.execute()
+            request = self.redis.hget(self._k(job_id, "request"), idx)
+            tasks.append(Task(job_id, idx, json.loads(request or b"{}")))
+        return tasks
+
+    def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
+               error: dict[str, Any] | None) -> None:
+        pipe = self.redis.pipeline(transaction=True)
+        if result is not None:
+            pipe.hset(self._k(job_id, "result"), index, json.dumps(result, ensure_ascii=False))
+        if error is not None:
+            pipe.hset(self._k(job_id, "error"), index, json.dumps(error))
+        pipe.hset(self._k(job_id, "state"), index, DONE if error is None else ERROR)
+        pipe.zrem(self._k(job_id, "lease"), str(index))
+        pipe.hset(self._k(job_id, "meta"), "updated", time.time())
+        pipe.execute()
+
+    def expired(self) -> list[tuple[str, int]]:
+        now = time.time()
+        out = []
+        for raw in self.redis.smembers("claimscope:jobs:active"):
+            job_id = raw.decode()
+            for idx in self.redis.zrangebyscore(self._k(job_id, "lease"), 0, now):
+                out.append((job_id, int(idx)))
+        return out
+
+    def results(self, job_id: str) -> Iterator[str]:
+        states = {int(k): v.decode() for k, v in self.redis.hgetall(self._k(job_id, "state")).items()}
+        for idx in sorted(i for i, s in states.items() if s in (DONE, ERROR)):
+            result = self.redis.hget(self._k(job_id, "result"), idx)
+            error = self.redis.hget(self._k(job_id, "error"), idx)
+            request = self.redis.hget(self._k(job_id, "request"), idx)
+            yield result_line(idx, json.loads(request) if request else None,
+                              result.decode() if result else None, error.decode() if error else None)
+
+
+def open_store(backend: str, sqlite_path: str, redis_url: str) -> Any:
+    if backend == "sqlite":
+        return SQLiteJobStore(sqlite_path)
+    if backend == "rq":
+        return RedisJobStore(redis_url)
+    raise ValueError(f"unknown job backend {backend!r}")
