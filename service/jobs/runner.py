@@ -93,6 +93,7 @@ class RQDispatcher:
                 for job_id, indices in by_job.items():
                     log.warning("re-enqueueing %d abandoned documents of job %s", len(indices), job_id)
                     self.enqueue(job_id, indices)
+                    self.store.extend(job_id, indices, self.lease_seconds)
             except Exception:
                 log.exception("job sweeper iteration failed")
 
