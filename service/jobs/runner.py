@@ -92,8 +92,8 @@ class RQDispatcher:
                     by_job.setdefault(job_id, []).append(idx)
                 for job_id, indices in by_job.items():
                     log.warning("re-enqueueing %d abandoned documents of job %s", len(indices), job_id)
+                    self.store.requeue(job_id, indices)
                     self.enqueue(job_id, indices)
-                    self.store.extend(job_id, indices, self.lease_seconds)
             except Exception:
                 log.exception("job sweeper iteration failed")
 
@@ -112,6 +112,9 @@ def rq_task(job_id: str, indices: list[int]) -> int:
         _worker_state["predictor"] = load_predictor(os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"))
         _worker_state["lease"] = float(os.environ.get("CLAIMSCOPE_JOB_LEASE_SECONDS", "60"))
     store = _worker_state["store"]
-    tasks = store.start(job_id, indices, _worker_state["lease"])
-    process(store, _worker_state["predictor"], tasks)
-    return len(tasks)
+    done = 0
+    for idx in indices:  # lease one document at a time, so a lease never runs out in the queue
+        tasks = store.start(job_id, [idx], _worker_state["lease"])
+        process(store, _worker_state["predictor"], tasks)
+        done += len(tasks)
+    return done

@@ -302,10 +302,13 @@ class RedisJobStore:
         pipe.hset(self._k(job_id, "meta"), "updated", time.time())
         pipe.execute()
 
-    def extend(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None:
-        """Give re-enqueued documents a new lease, so they are not re-enqueued again meanwhile."""
-        until = time.time() + lease_seconds
-        self.redis.zadd(self._k(job_id, "lease"), {str(i): until for i in indices}, xx=True)
+    def requeue(self, job_id: str, indices: Sequence[int]) -> None:
+        """Put abandoned documents back to pending (they are being enqueued again)."""
+        pipe = self.redis.pipeline(transaction=True)
+        for idx in indices:
+            pipe.hset(self._k(job_id, "state"), idx, PENDING)
+            pipe.zrem(self._k(job_id, "lease"), str(idx))
+        pipe.execute()
 
     def expired(self) -> list[tuple[str, int]]:
         now = time.time()
