@@ -111,10 +111,11 @@ def rq_task(job_id: str, indices: list[int]) -> int:
         _worker_state["store"] = RedisJobStore(os.environ.get("CLAIMSCOPE_REDIS_URL", "redis://127.0.0.1:6379/0"))
         _worker_state["predictor"] = load_predictor(os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"))
         _worker_state["lease"] = float(os.environ.get("CLAIMSCOPE_JOB_LEASE_SECONDS", "60"))
-    store = _worker_state["store"]
-    done = 0
-    for idx in indices:  # lease one document at a time, so a lease never runs out in the queue
-        tasks = store.start(job_id, [idx], _worker_state["lease"])
-        process(store, _worker_state["predictor"], tasks)
-        done += len(tasks)
-    return done
+    store, lease = _worker_state["store"], _worker_state["lease"]
+    # lease the whole chunk at once (a worker killed now leaves every one of them to the sweeper),
+    # then renew the leases of the rest after each document
+    tasks = store.start(job_id, indices, lease)
+    for n, task in enumerate(tasks):
+        process(store, _worker_state["predictor"], [task])
+        store.renew(job_id, [t.index for t in tasks[n + 1:]], lease)
+    return len(tasks)

@@ -302,6 +302,12 @@ class RedisJobStore:
         pipe.hset(self._k(job_id, "meta"), "updated", time.time())
         pipe.execute()
 
+    def renew(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None:
+        """Extend the leases of documents a worker still holds."""
+        if indices:
+            until = time.time() + lease_seconds
+            self.redis.zadd(self._k(job_id, "lease"), {str(i): until for i in indices}, xx=True)
+
     def requeue(self, job_id: str, indices: Sequence[int]) -> None:
         """Put abandoned documents back to pending (they are being enqueued again)."""
         pipe = self.redis.pipeline(transaction=True)
