@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 
 def _int(name: str, default: int) -> int:
@@ -25,6 +26,7 @@ class Config:
     LOAD_IN_BACKGROUND = _bool("CLAIMSCOPE_LOAD_IN_BACKGROUND", True)
     TORCH_THREADS = _int("CLAIMSCOPE_TORCH_THREADS", 0)
     JSON_SORT_KEYS = False
+    SEEDS_DIR = os.environ.get("CLAIMSCOPE_SEEDS_DIR", str(Path(__file__).resolve().parent.parent / "seeds"))
     # asynchronous jobs: "sqlite" (embedded store + in-process worker) or "rq" (Redis + RQ workers)
     JOB_BACKEND = os.environ.get("CLAIMSCOPE_JOB_BACKEND", "sqlite")
     JOB_DB = os.environ.get("CLAIMSCOPE_JOB_DB", "var/jobs.sqlite3")

@@ -1,0 +1,31 @@
+"""The newsroom page at / (plain HTML and JS from service/static) and its sample article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, send_from_directory
+
+from ..errors import APIError
+
+bp = Blueprint("web", __name__)
+
+
+class SampleMissing(APIError):
+    status_code = 404
+    code = "not_found"
+
+
+@bp.get("/")
+def index() -> Response:
+    """Show the newsroom page."""
+    return send_from_directory(Path(current_app.static_folder or ""), "index.html")
+
+
+@bp.get("/v1/samples/seed")
+def seed() -> Response:
+    """Return the sample article as plain text."""
+    path = Path(current_app.config["SEEDS_DIR"]) / "ukraine-negotiations.txt"
+    if not path.is_file():
+        raise SampleMissing("The sample article is not installed.")
+    return Response(path.read_text(encoding="utf-8"), mimetype="text/plain")

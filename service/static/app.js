@@ -1,0 +1,136 @@
+// ClaimScope newsroom page: plain JS, no build step. Calls POST /v1/extract and renders the result.
+"use strict";
+
+const PALETTE = ["#cfe3ff", "#ffd6cc", "#d4f5d4", "#f3d9ff", "#fff0b3", "#cceff0", "#ffe0ef", "#e3e3ff",
+                 "#e8f5c8", "#ffe6c7", "#d9e8e8", "#f0d8d0"];
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else if (k === "style") node.style.cssText = v; else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+function speakerColors(speakers) {
+  const colors = {};
+  speakers.forEach((s, i) => { colors[s.id] = PALETTE[i % PALETTE.length]; });
+  return colors;
+}
+
+// Split the text into non-overlapping pieces, each marked with the outermost claim it falls in,
+// plus cue and speaker-mention marks, using the API's character offsets.
+function segments(text, result) {
+  const marks = new Array(text.length + 1).fill(null).map(() => ({}));
+  const claims = [...result.claims].sort((a, b) => (a.end - a.start) - (b.end - b.start)).reverse();
+  for (const c of claims) {
+    for (let i = c.start; i < c.end; i++) marks[i].claim = c;
+    if (c.cue) for (let i = c.cue.start; i < c.cue.end; i++) marks[i].cue = true;
+    if (c.speaker_mention) for (let i = c.speaker_mention.start; i < c.speaker_mention.end; i++) marks[i].mention = c.speaker_id;
+  }
+  const out = [];
+  let start = 0;
+  const key = (m) => `${m.claim ? m.claim.id : ""}|${m.cue ? 1 : 0}|${m.mention || ""}`;
+  for (let i = 1; i <= text.length; i++) {
+    if (i === text.length || key(marks[i]) !== key(marks[start])) {
+      out.push({ start, end: i, ...marks[start] });
+      start = i;
+    }
+  }
+  return out;
+}
+
+function render(text, result) {
+  const colors = speakerColors(result.speakers);
+  const names = Object.fromEntries(result.speakers.map((s) => [s.id, s.name]));
+  const legend = $("legend");
+  legend.replaceChildren(...result.speakers.map((s) =>
+    el("span", { class: "swatch", style: `background:${colors[s.id]}`, "data-speaker": s.id }, `${s.name} (${s.type})`)));
+
+  const article = $("highlighted");
+  const lastPiece = {};
+  for (const seg of segments(text, result)) if (seg.claim) lastPiece[seg.claim.id] = seg.start;
+  article.replaceChildren(...segments(text, result).map((seg) => {
+    const piece = text.slice(seg.start, seg.end);
+    if (!seg.claim && !seg.cue && !seg.mention) return document.createTextNode(piece);
+    let node;
+    if (seg.cue) node = el("span", { class: "cue" }, piece);
+    else if (seg.mention) node = el("span", { class: "mention", style: `text-decoration-color:#2456c7` }, piece);
+    else node = document.createTextNode(piece);
+    if (!seg.claim) return node;
+    const c = seg.claim;
+    const wrap = el("span", {
+      class: "claim", "data-claim": c.id, "data-speaker": c.speaker_id || "",
+      style: `background:${c.speaker_id ? colors[c.speaker_id] : "#eee"}`,
+      title: `${names[c.speaker_id] || "unattributed"} · ${c.type}` +
+             (c.checkworthiness != null ? ` · check-worthiness ${c.checkworthiness.toFixed(2)}` : ""),
+    }, node);
+    if (lastPiece[c.id] === seg.start) {
+      for (const s of c.stances) wrap.append(el("span", { class: `badge ${s.label}`, title: `${s.target}: ${s.label} (${s.score.toFixed(2)})` }, `${s.target}: ${s.label}`));
+      if (c.checkworthiness != null) wrap.append(el("span", { class: "badge cw" }, `CW ${c.checkworthiness.toFixed(2)}`));
+    }
+    return wrap;
+  }));
+
+  const stanceTable = $("stance-table");
+  const targets = result.targets || [];
+  const summary = result.speaker_stances || [];
+  const cell = (sid, t) => summary.find((x) => x.speaker_id === sid && x.target === t);
+  const head = el("tr", {}, el("th", {}, "Speaker"), ...targets.map((t) => el("th", {}, t)));
+  const rows = result.speakers.map((s) => el("tr", { "data-speaker": s.id },
+    el("td", {}, s.name), ...targets.map((t) => {
+      const x = cell(s.id, t);
+      return x ? el("td", { class: x.label }, `${x.label} (${x.score.toFixed(2)})`) : el("td", {}, "–");
+    })));
+  stanceTable.replaceChildren(head, ...rows);
+
+  const claimsTable = $("claims-table");
+  claimsTable.replaceChildren(
+    el("tr", {}, ...["#", "Speaker", "Cue", "Claim", "Type", "Check-worthiness", "Stance"].map((h) => el("th", {}, h))),
+    ...result.claims.map((c) => el("tr", { "data-claim": c.id },
+      el("td", {}, c.id), el("td", {}, names[c.speaker_id] || "—"), el("td", {}, c.cue ? c.cue.text : "—"),
+      el("td", {}, c.text), el("td", {}, c.type),
+      el("td", {}, c.checkworthiness != null ? c.checkworthiness.toFixed(2) : "—"),
+      el("td", {}, c.stances.map((s) => `${s.target}: ${s.label}`).join(", ") || "—"))));
+  $("output").hidden = false;
+}
+
+async function analyze() {
+  const text = $("text").value;
+  const status = $("status");
+  status.className = "";
+  if (!text.trim()) { status.textContent = "Paste some text first."; status.className = "error"; return; }
+  const targets = $("targets").value.split(",").map((t) => t.trim()).filter(Boolean);
+  const body = { text };
+  if (targets.length) body.targets = targets;
+  if ($("unattributed").checked) body.options = { include_unattributed: true };
+  $("analyze").disabled = true;
+  status.textContent = "Analyzing…";
+  try {
+    const response = await fetch("/v1/extract", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.error ? `${data.error.code}: ${data.error.message}` : response.statusText);
+    render(text, data);
+    status.textContent = `${data.claims.length} claims from ${data.speakers.length} speakers.`;
+  } catch (err) {
+    status.textContent = `Error: ${err.message}`;
+    status.className = "error";
+  } finally {
+    $("analyze").disabled = false;
+  }
+}
+
+async function loadSeed() {
+  const response = await fetch("/v1/samples/seed");
+  $("text").value = await response.text();
+  $("targets").value = "ceasefire";
+}
+
+$("analyze").addEventListener("click", analyze);
+$("load-seed").addEventListener("click", loadSeed);
+$("file").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (file) $("text").value = await file.text();
+});

@@ -1,0 +1,88 @@
+"""The newsroom page in a real headless Chromium (Debian's), against a real gunicorn and pipeline."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+
+from .helpers import free_port, start_gunicorn, wait_ready
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    port = free_port()
+    server = start_gunicorn(port, {"CLAIMSCOPE_JOB_DB": str(tmp / "jobs.sqlite3")}, tmp / "gunicorn.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(server, url)
+        yield url
+    finally:
+        server.stop()
+
+
+def test_page_highlights_claims_by_speaker(base, tmp_path):
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        assert page.title() == "ClaimScope"
+        page.click("#load-seed")
+        page.wait_for_function("document.getElementById('text').value.length > 1000")
+        assert page.input_value("#targets") == "ceasefire"
+        page.click("#analyze")
+        page.wait_for_selector("#output:not([hidden])", timeout=120_000)
+        status = page.text_content("#status")
+        assert "claims from" in status, status
+
+        claims = page.locator("#highlighted .claim")
+        assert claims.count() >= 10
+        speakers = set(page.eval_on_selector_all("#highlighted .claim", "els => els.map(e => e.dataset.speaker)"))
+        assert len(speakers) >= 5
+        colours = set(page.eval_on_selector_all("#highlighted .claim", "els => els.map(e => getComputedStyle(e).backgroundColor)"))
+        assert len(colours) >= 5  # one colour per speaker
+        assert page.locator("#highlighted .cue").count() >= 10
+        assert "ceasefire" in page.text_content("#stance-table tr")
+        assert page.locator("#claims-table tr").count() == claims.evaluate_all(
+            "els => new Set(els.map(e => e.dataset.claim)).size") + 1
+        # the U.S. official's first claim, highlighted with its cue "stated"
+        first = page.locator("#highlighted .claim").first
+        assert "Washington opposes" in first.text_content()
+
+        shot = tmp_path / "page.png"
+        page.locator("#highlighted").screenshot(path=str(shot))
+        browser.close()
+    assert not errors, errors
+    image = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    assert image.width > 600 and image.height > 400
+    distinct = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
+    backgrounds = {(0xCF, 0xE3, 0xFF), (0xFF, 0xD6, 0xCC), (0xD4, 0xF5, 0xD4)}  # the first three speakers
+    assert backgrounds <= distinct, "the speaker colours are not on the screenshot"
+
+
+def test_page_shows_api_errors(base):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(base + "/")
+        page.click("#analyze")
+        assert "Paste some text" in page.text_content("#status")
+        page.fill("#text", "Some text.")
+        page.fill("#targets", ",".join(f"t{i}" for i in range(25)))
+        page.click("#analyze")
+        page.wait_for_function("document.getElementById('status').textContent.includes('validation_error')")
+        browser.close()
