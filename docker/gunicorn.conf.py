@@ -5,7 +5,7 @@ import os
 bind = os.environ.get("CLAIMSCOPE_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("CLAIMSCOPE_WORKERS", "1"))
 # one request at a time per worker keeps torch on its own threads; the pipeline also locks
-threads = int(os.environ.get("CLAIMSCOPE_THREADS", "2"))
+threads = int(os.environ.get("CLAIMSCOPE_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("CLAIMSCOPE_TIMEOUT", "120"))
 graceful_timeout = 30
@@ -17,3 +17,15 @@ loglevel = os.environ.get("CLAIMSCOPE_LOG_LEVEL", "info")
 preload_app = False
 # workers x torch threads <= cores; forked workers inherit this environment
 os.environ.setdefault("CLAIMSCOPE_TORCH_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+
+# /metrics adds up every worker through prometheus_client's multiprocess mode
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="claimscope-metrics-")
+
+
+def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import ml
+from . import limits, metrics, ml
 from .jobs import ext as jobs
 from .config import Config
 from .errors import register_error_handlers
@@ -25,6 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None, predictor: Any = None) -
     app.json.sort_keys = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     register_error_handlers(app)
+    limits.init_app(app)
+    metrics.init_app(app)
     ml.init_app(app, predictor)
     jobs.init_app(app)
 

@@ -18,6 +18,10 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    return [x.strip() for x in os.environ.get(name, "").split(",") if x.strip()]
+
+
 class Config:
     # A 200,000-character text in JSON is at most ~1.2 MB (escapes); a batch of 64 such texts
     # is far more than one request should carry: cap the body at 16 MB.
@@ -26,6 +30,11 @@ class Config:
     LOAD_IN_BACKGROUND = _bool("CLAIMSCOPE_LOAD_IN_BACKGROUND", True)
     TORCH_THREADS = _int("CLAIMSCOPE_TORCH_THREADS", 0)
     JSON_SORT_KEYS = False
+    API_KEYS = _list("CLAIMSCOPE_API_KEYS")
+    RATE_LIMIT_PER_MINUTE = float(os.environ.get("CLAIMSCOPE_RATE_LIMIT_PER_MINUTE", "0"))
+    MAX_INFLIGHT = _int("CLAIMSCOPE_MAX_INFLIGHT", 4)
+    REQUEST_TIMEOUT = float(os.environ.get("CLAIMSCOPE_REQUEST_TIMEOUT", "60"))
+    CORS_ORIGINS = _list("CLAIMSCOPE_CORS_ORIGINS")
     SEEDS_DIR = os.environ.get("CLAIMSCOPE_SEEDS_DIR", str(Path(__file__).resolve().parent.parent / "seeds"))
     # asynchronous jobs: "sqlite" (embedded store + in-process worker) or "rq" (Redis + RQ workers)
     JOB_BACKEND = os.environ.get("CLAIMSCOPE_JOB_BACKEND", "sqlite")

@@ -12,6 +12,8 @@ from models import DocumentInput
 from schemas import BatchIn, ExtractIn
 
 from ..errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from ..limits import run_limited
+from ..metrics import record_documents
 from ..ml import get_predictor
 from ..predict import FAILED, dump, minibatch, predict_each, to_input
 
@@ -46,7 +48,9 @@ def extract() -> Response:
     """Extract attributed claims from one document."""
     data = load(extract_in, json_body())
     predictor = get_predictor()
-    result = predictor.predict([to_input(data)])[0]
+    doc = to_input(data)
+    result = run_limited(lambda: predictor.predict([doc])[0])
+    record_documents([result])
     return jsonify(dump(result))
 
 
@@ -66,7 +70,9 @@ def extract_batch() -> Response:
             results.append({"id": doc_id if isinstance(doc_id, str) else None, "index": index,
                             **err.to_dict()})
     for chunk in minibatch(pending):
-        outcomes = predict_each(predictor, [doc for _, doc in chunk])
+        docs = [doc for _, doc in chunk]
+        outcomes = run_limited(lambda docs=docs: predict_each(predictor, docs))
+        record_documents([o for o in outcomes if o is not None], failed=outcomes.count(None))
         for (index, doc), outcome in zip(chunk, outcomes, strict=True):
             if outcome is None:
                 results[index] = {"id": doc.id, "index": index, "error": FAILED}

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..metrics import record_documents
 from ..predict import FAILED, dump, minibatch, predict_each, to_input
 from .store import JobStore, Task
 
@@ -19,6 +20,7 @@ def process(store: JobStore, predictor: Any, tasks: Sequence[Task]) -> None:
     """Predict leased tasks and record each outcome in the store."""
     for chunk in minibatch(tasks):
         outcomes = predict_each(predictor, [to_input(t.request) for t in chunk])
+        record_documents([o for o in outcomes if o is not None], failed=outcomes.count(None))
         for task, outcome in zip(chunk, outcomes, strict=True):
             if outcome is None:
                 store.finish(task.job_id, task.index, None, FAILED)

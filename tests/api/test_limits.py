@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import threading
+import time
+
+from models import FakePredictor
+from service import create_app
+from tests.conftest import test_config
+
+DOC = {"text": "Ann said that the plan works."}
+
+
+class SlowPredictor(FakePredictor):
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def predict(self, batch):
+        time.sleep(self.seconds)
+        return super().predict(batch)
+
+
+def test_api_keys(tmp_path):
+    app = create_app(test_config(tmp_path, API_KEYS=["k1", "k2"]), predictor=FakePredictor())
+    client = app.test_client()
+    response = client.post("/v1/extract", json=DOC)
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
+    assert client.post("/v1/extract", json=DOC, headers={"X-API-Key": "nope"}).status_code == 401
+    assert client.post("/v1/extract", json=DOC, headers={"X-API-Key": "k1"}).status_code == 200
+    assert client.post("/v1/extract", json=DOC, headers={"Authorization": "Bearer k2"}).status_code == 200
+    assert client.get("/v1/jobs/x").status_code == 401
+    # health, docs and the page stay open
+    assert client.get("/v1/health").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_rate_limit_per_key(tmp_path):
+    app = create_app(test_config(tmp_path, API_KEYS=["a", "b"], RATE_LIMIT_PER_MINUTE=3), predictor=FakePredictor())
+    client = app.test_client()
+    codes = [client.post("/v1/extract", json=DOC, headers={"X-API-Key": "a"}).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    limited = client.post("/v1/extract", json=DOC, headers={"X-API-Key": "a"})
+    assert limited.get_json()["error"]["code"] == "rate_limited" and int(limited.headers["Retry-After"]) >= 1
+    assert client.post("/v1/extract", json=DOC, headers={"X-API-Key": "b"}).status_code == 200
+
+
+def test_timeout_is_a_clean_503(tmp_path):
+    app = create_app(test_config(tmp_path, REQUEST_TIMEOUT=0.2), predictor=SlowPredictor(1.0))
+    response = app.test_client().post("/v1/extract", json=DOC)
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "timeout" and response.headers["Retry-After"]
+
+
+def test_overload_is_a_clean_503(tmp_path):
+    app = create_app(test_config(tmp_path, MAX_INFLIGHT=1), predictor=SlowPredictor(0.5))
+    codes: list[int] = []
+
+    def call() -> None:
+        codes.append(app.test_client().post("/v1/extract", json=DOC).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 503, 503]
+    assert app.test_client().post("/v1/extract", json=DOC).status_code == 200  # slots come back
+
+
+def test_cors(tmp_path):
+    app = create_app(test_config(tmp_path, CORS_ORIGINS=["https://newsroom.example"]), predictor=FakePredictor())
+    client = app.test_client()
+    response = client.options("/v1/extract", headers={
+        "Origin": "https://newsroom.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type, X-API-Key"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://newsroom.example"
+    other = client.post("/v1/extract", json=DOC, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    plain = create_app(test_config(tmp_path), predictor=FakePredictor()).test_client()
+    assert "Access-Control-Allow-Origin" not in plain.post("/v1/extract", json=DOC,
+                                                             headers={"Origin": "https://newsroom.example"}).headers
+
+
+def test_metrics(client):
+    client.post("/v1/extract", json=DOC)
+    client.post("/v1/extract", json={"text": ""})
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'claimscope_requests_total{endpoint="/v1/extract",method="POST",status="200"}' in body
+    assert 'status="422"' in body
+    assert "claimscope_request_seconds_bucket" in body
+    assert "claimscope_documents_total" in body and "claimscope_claims_total" in body
