@@ -11,6 +11,7 @@ from .extract import (
     BatchOut,
     ExtractIn,
     ExtractOut,
+    JobOut,
     ModelsOut,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "ErrorSchema",
     "ExtractIn",
     "ExtractOut",
+    "JobOut",
     "ModelsOut",
 ]

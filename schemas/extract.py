@@ -136,3 +136,17 @@ class BatchInDoc(BatchIn):
 
     documents = fields.List(fields.Nested(ExtractIn), required=True,
                             validate=validate.Length(1, MAX_BATCH_DOCUMENTS))
+
+
+class JobOut(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("queued", "running", "completed")))
+    total = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+    pending = fields.Integer(required=True)
+    running = fields.Integer(required=True)
+    progress = fields.Float(required=True)
+    created = fields.Float(required=True)
+    updated = fields.Float(required=True)
+    links = fields.Dict(required=True)

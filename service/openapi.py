@@ -8,7 +8,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from models import __version__
-from schemas import BatchOut, ErrorSchema, ExtractIn, ExtractOut, ModelsOut
+from schemas import BatchOut, ErrorSchema, ExtractIn, ExtractOut, JobOut, ModelsOut
 from schemas.extract import BatchInDoc
 
 _ERRORS = {
@@ -16,7 +16,7 @@ _ERRORS = {
     "413": "Request body too large.",
     "415": "Body is not application/json.",
     "422": "The request does not match the schema.",
-    "503": "Models not loaded yet.",
+    "503": "Models not loaded yet, overloaded, or timed out.",
 }
 
 
@@ -39,7 +39,7 @@ def build_spec() -> dict[str, Any]:
     )
     for name, schema in (("ExtractIn", ExtractIn), ("ExtractOut", ExtractOut),
                          ("BatchIn", BatchInDoc), ("BatchOut", BatchOut),
-                         ("ModelsOut", ModelsOut), ("Error", ErrorSchema)):
+                         ("ModelsOut", ModelsOut), ("JobOut", JobOut), ("Error", ErrorSchema)):
         spec.components.schema(name, schema=schema)
 
     post_errors = _errors("400", "413", "415", "422", "503")
@@ -69,5 +69,28 @@ def build_spec() -> dict[str, Any]:
         "summary": "List the loaded models with their dev metrics.", "operationId": "models",
         "responses": {"200": {"description": "Models.", "content": _json("ModelsOut")},
                       **_errors("503")},
+    }})
+    spec.path("/v1/jobs", operations={"post": {
+        "summary": "Submit documents for asynchronous extraction.",
+        "operationId": "createJob",
+        "requestBody": {"required": True, "content": {
+            **_json("BatchIn"),
+            "application/x-ndjson": {"schema": {"type": "string", "description": "One extract request per line."}},
+        }},
+        "responses": {"202": {"description": "Accepted; poll links.self.", "content": _json("JobOut")},
+                      **_errors("400", "413", "415", "422")},
+    }})
+    job_id = [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    spec.path("/v1/jobs/{job_id}", parameters=job_id, operations={"get": {
+        "summary": "Report a job's status and progress.", "operationId": "getJob",
+        "responses": {"200": {"description": "Job status.", "content": _json("JobOut")},
+                      "404": {"description": "No such job.", "content": _json("Error")}},
+    }})
+    spec.path("/v1/jobs/{job_id}/results", parameters=job_id, operations={"get": {
+        "summary": "Stream a job's finished results as JSONL, in document order.", "operationId": "getJobResults",
+        "responses": {"200": {"description": "One JSON object per line: an ExtractOut with its index, "
+                                             "or {id, index, error}.",
+                              "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                      "404": {"description": "No such job.", "content": _json("Error")}},
     }})
     return spec.to_dict()
