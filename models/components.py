@@ -31,14 +31,22 @@ def load_optional(name: str) -> Any:
 
 
 def load_extractor(kind: str = "auto") -> Any:
-    """The attribution extractor: "transformer", "spacy", or "auto" (transformer if trained)."""
-    if kind not in {"auto", "transformer", "spacy"}:
+    """The attribution extractor.
+
+    "transformer": the trained tagger alone; "spacy": the dependency rules alone; "hybrid": the
+    tagger corrected by the rules; "auto": hybrid when the tagger is trained, else the rules.
+    """
+    if kind not in {"auto", "hybrid", "transformer", "spacy"}:
         raise ValueError(f"unknown extractor {kind!r}")
-    if kind == "transformer" or kind == "auto" and has_weights("attribution"):
-        tagger = load_optional("attribution")
-        if tagger is None:
-            raise FileNotFoundError("the transformer extractor has no weights")
-        return tagger
     from .spacy_extractor import SpacyExtractor
 
-    return SpacyExtractor.load()
+    if kind == "spacy" or kind == "auto" and not has_weights("attribution"):
+        return SpacyExtractor.load()
+    tagger = load_optional("attribution")
+    if tagger is None:
+        raise FileNotFoundError("the transformer extractor has no weights")
+    if kind == "transformer":
+        return tagger
+    from .hybrid import HybridExtractor
+
+    return HybridExtractor(tagger, SpacyExtractor.load())

@@ -10,6 +10,7 @@ models/weights/ and reports in info() which parts ran.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -49,6 +50,22 @@ def claim_type(fraction_quoted: float) -> str:
     if fraction_quoted >= 0.15:
         return "mixed"
     return "indirect"
+
+
+def main_span(raw: RawAttribution) -> tuple[int, int]:
+    """The claim's span: its content pieces on the side of the cue that holds most of the content.
+
+    Content split around its cue ("We will win," she said, "and soon.") keeps every piece in
+    ``segments``; the span itself never covers the cue and source between the pieces.
+    """
+    pieces = sorted(raw.content)
+    if raw.cue is not None and len(pieces) > 1:
+        before = [p for p in pieces if p[1] <= raw.cue[0]]
+        after = [p for p in pieces if p[1] > raw.cue[0]]
+        if before and after:
+            size = sum(b - a for a, b in before), sum(b - a for a, b in after)
+            pieces = before if size[0] > size[1] else after
+    return pieces[0][0], pieces[-1][1]
 
 
 def aggregate_stances(claims: Sequence[Claim]) -> list[SpeakerStance]:
@@ -133,7 +150,11 @@ class ClaimPipeline:
 
         claims: list[Claim] = []
         for i, raw in enumerate(raws):
-            start, end = raw.content[0][0], raw.content[-1][1]
+            start, end = main_span(raw)
+            # PolNeAR's content includes the complementizer; a claim reads better without it
+            lead = re.match(r"(?:that|whether|if)\s+", text[start:end], flags=re.IGNORECASE)
+            if lead and lead.end() < end - start:
+                start += lead.end()
             speaker, mention = resolved[i]
             cue = Span(text[raw.cue[0]:raw.cue[1]], *raw.cue) if raw.cue else None
             claims.append(Claim(

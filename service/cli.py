@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ext.add_argument("--target", action="append", help="stance target (repeatable)")
     ext.add_argument("--id")
     ext.add_argument("--extractor", default=os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"),
-                     choices=["auto", "transformer", "spacy"])
+                     choices=["auto", "hybrid", "transformer", "spacy"])
     ext.add_argument("--pretty", action="store_true")
     ext.set_defaults(func=_extract)
     bat = sub.add_parser("batch", help="extract a JSONL file of extract requests into a JSONL file")
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     bat.add_argument("output", help="JSONL output, one result per input line, in order")
     bat.add_argument("--batch-size", type=int, default=8)
     bat.add_argument("--extractor", default=os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"),
-                     choices=["auto", "transformer", "spacy"])
+                     choices=["auto", "hybrid", "transformer", "spacy"])
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
     bat.set_defaults(func=_batch)
     wrk = sub.add_parser("worker", help="run an RQ worker (CLAIMSCOPE_JOB_BACKEND=rq)")

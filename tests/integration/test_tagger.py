@@ -60,8 +60,7 @@ def test_direct_quote(tagger):
 
 
 def test_two_attributions_in_one_sentence(tagger):
-    text = ("The mayor said the bridge is safe, but engineers warned that the cables "
-            "are badly corroded.")
+    text = "The mayor said the bridge is safe, but engineers warned that the cables are badly corroded."
     atts = tagger.extract(text)
     _check_offsets(text, atts)
     first = next(x for x in atts if _covers(text, x.cue, "said"))
@@ -78,8 +77,8 @@ def test_offsets_exact_with_leading_text_and_unicode(tagger):
     text = prefix + sentence
     atts = tagger.extract(text)
     _check_offsets(text, atts)
-    a = next(x for x in atts if x.cue and text[x.cue[0]:x.cue[1]] == "stated")
-    assert text[a.source[0]:a.source[1]].endswith("official")
+    a = next(x for x in atts if x.cue and text[x.cue[0] : x.cue[1]] == "stated")
+    assert text[a.source[0] : a.source[1]].endswith("official")
     assert tagger.extract_many([sentence, text])[0] == tagger.extract(sentence)
 
 

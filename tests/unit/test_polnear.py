@@ -23,7 +23,7 @@ def _ann() -> str:
     disc = _off("Follow us on Twitter.")
     return "\n".join(
         [
-            f"T1\tContent {c1[0]} {c1[1]};{c2[0]} {c2[1]}\t{TEXT[c1[0]:c1[1]]} {TEXT[c2[0]:c2[1]]}",
+            f"T1\tContent {c1[0]} {c1[1]};{c2[0]} {c2[1]}\t{TEXT[c1[0] : c1[1]]} {TEXT[c2[0] : c2[1]]}",
             f"T2\tSource {src[0]} {src[1]}\tshe",
             f"T3\tCue {cue[0]} {cue[1]}\tsaid",
             f"T4\tAttribution {cue[0]} {cue[1]}\tsaid",
