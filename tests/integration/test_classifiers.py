@@ -12,10 +12,11 @@ pytestmark = pytest.mark.slow
 
 needs_cw = pytest.mark.skipif(
     not (weights_path("checkworthiness") / "model.safetensors").exists(),
-    reason="check-worthiness weights not trained")
+    reason="check-worthiness weights not trained",
+)
 needs_stance = pytest.mark.skipif(
-    not (weights_path("stance") / "model.safetensors").exists(),
-    reason="stance weights not trained")
+    not (weights_path("stance") / "model.safetensors").exists(), reason="stance weights not trained"
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +35,12 @@ def stance():
 
 @needs_cw
 def test_checkworthiness_orders_factual_claim_above_pleasantry(cw):
-    factual, pleasantry = cw.predict([
-        "Unemployment rose to 7.5 percent in 2012, the highest in a decade.",
-        "Thank you all for coming tonight.",
-    ])
+    factual, pleasantry = cw.predict(
+        [
+            "Unemployment rose to 7.5 percent in 2012, the highest in a decade.",
+            "Thank you all for coming tonight.",
+        ]
+    )
     assert 0.0 <= pleasantry < factual <= 1.0
     assert factual >= cw.threshold > pleasantry
 
@@ -60,10 +63,12 @@ def test_checkworthiness_batching_and_info(cw):
 
 @needs_stance
 def test_stance_seed_sentences(stance):
-    (lab_against, s1), (lab_favor, s2) = stance.predict([
-        ("ceasefire", "Washington opposes a temporary, rushed ceasefire."),
-        ("ceasefire", "Beijing urged a ceasefire and negotiations."),
-    ])
+    (lab_against, s1), (lab_favor, s2) = stance.predict(
+        [
+            ("ceasefire", "Washington opposes a temporary, rushed ceasefire."),
+            ("ceasefire", "Beijing urged a ceasefire and negotiations."),
+        ]
+    )
     assert lab_against == "against"
     assert lab_favor == "favor"
     assert 1 / 3 <= s1 <= 1.0 and 1 / 3 <= s2 <= 1.0
@@ -71,14 +76,18 @@ def test_stance_seed_sentences(stance):
 
 @needs_stance
 def test_stance_labels_scores_and_consistency(stance):
-    pairs = [("ceasefire", "The ceasefire must hold."),
-             ("tax cuts", "The weather in Paris was sunny on Sunday."),
-             ("vaccination", "Vaccines save millions of lives and should be mandatory.")] * 12
+    pairs = [
+        ("ceasefire", "The ceasefire must hold."),
+        ("tax cuts", "The weather in Paris was sunny on Sunday."),
+        ("vaccination", "Vaccines save millions of lives and should be mandatory."),
+    ] * 12
     out = stance.predict(pairs)
     assert len(out) == len(pairs)
     assert {lab for lab, _ in out} <= {"favor", "against", "neutral"}
     assert all(1 / 3 <= s <= 1.0 for _, s in out)
-    assert out[0] == out[3] == out[33]  # same input, same answer across batches
+    # same input, same answer across batches (padding differs: tiny float noise only)
+    assert out[0][0] == out[3][0] == out[33][0]
+    assert abs(out[0][1] - out[33][1]) < 1e-4
     dist = stance.predict_proba(pairs[:1])[0]
     assert set(dist) == {"favor", "against", "neutral"}
     assert abs(sum(dist.values()) - 1.0) < 1e-4
@@ -90,7 +99,7 @@ def test_stance_labels_scores_and_consistency(stance):
 
 @needs_stance
 def test_stance_unrelated_text_is_not_favor(stance):
-    (label, _), = stance.predict([("tax cuts", "The weather in Paris was sunny on Sunday.")])
+    ((label, _),) = stance.predict([("tax cuts", "The weather in Paris was sunny on Sunday.")])
     assert label != "favor"
 
 

@@ -41,8 +41,20 @@ def nlp_stop(word: str) -> bool:
 
 def test_excludes_entities_pronouns_dates_and_stopwords(doc):
     targets = detect_targets(doc, max_targets=20)
-    banned = {"beijing", "washington", "biden", "president biden", "cairo", "egypt", "tuesday",
-              "he", "officials", "official", "reporter", "minister"}
+    banned = {
+        "beijing",
+        "washington",
+        "biden",
+        "president biden",
+        "cairo",
+        "egypt",
+        "tuesday",
+        "he",
+        "officials",
+        "official",
+        "reporter",
+        "minister",
+    }
     assert not banned & set(targets)
     for t in targets:
         assert t == t.lower()

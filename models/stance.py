@@ -1,0 +1,64 @@
+"""Stance of a claim towards a target: favor / against / neutral (MiniLM cross-encoder)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from models.classifier import SequenceClassifier, read_metrics
+from models.encoder import weights_path
+
+NAME = "claimscope-stance"
+VERSION = "1.0.0"
+LABELS = ("favor", "against", "neutral")
+
+
+class StanceModel:
+    """Cross-encoder over ``tokenizer(target, claim_text)``."""
+
+    def __init__(self, clf: SequenceClassifier) -> None:
+        self._clf = clf
+        if set(clf.labels) != set(LABELS):
+            raise ValueError(f"unexpected stance labels {clf.labels}")
+        self.labels = list(clf.labels)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> StanceModel:
+        path = Path(path) if path is not None else weights_path("stance")
+        max_length = int(read_metrics(path).get("max_length", 128))
+        return cls(SequenceClassifier(path, max_length=max_length, batch_size=32))
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
+        """(label, probability of that label) for each (target, claim_text) pair."""
+        probs = self._clf.predict_proba([(str(t), str(x)) for t, x in pairs])
+        out = []
+        for p in probs:
+            best = max(range(len(p)), key=lambda i: p[i])
+            out.append((self.labels[best], float(p[best])))
+        return out
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        """Full distribution over the three labels for each pair."""
+        probs = self._clf.predict_proba([(str(t), str(x)) for t, x in pairs])
+        return [{lab: float(v) for lab, v in zip(self.labels, p, strict=True)} for p in probs]
+
+    def info(self) -> dict:
+        m = self._clf.metrics
+        overall = m.get("dev", {}).get("overall", {})
+        per_ds = {
+            k: v.get("macro_f1")
+            for k, v in m.get("dev", {}).items()
+            if isinstance(v, dict) and k != "overall"
+        }
+        return {
+            "name": NAME,
+            "version": VERSION,
+            "base_model": m.get("base_model", "sentence-transformers/all-MiniLM-L6-v2"),
+            "labels": list(LABELS),
+            "training_data": m.get("training_data", []),
+            "dev_metrics": {
+                "macro_f1": overall.get("macro_f1"),
+                "accuracy": overall.get("accuracy"),
+                "per_dataset_macro_f1": per_ds,
+            },
+        }

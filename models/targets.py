@@ -1,0 +1,162 @@
+"""Detect the salient issues of an article: short lowercase noun phrases usable as stance targets.
+
+Candidates are the heads of spaCy noun chunks plus their noun compound modifiers, lemmatised
+("peace plans" -> "peace plan"). Named people, places, organisations and groups, dates, numbers,
+pronouns, stop words and generic reporting nouns ("official", "statement") are dropped. Candidates
+are ranked by frequency with a small bonus for an early first mention; ties break by position,
+then alphabetically, so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+_ENT_EXCLUDE = {
+    "PERSON",
+    "GPE",
+    "ORG",
+    "NORP",
+    "LOC",
+    "FAC",
+    "DATE",
+    "TIME",
+    "CARDINAL",
+    "ORDINAL",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "EVENT",
+    "LANGUAGE",
+    "WORK_OF_ART",
+    "PRODUCT",
+    "LAW",
+}
+_GENERIC = {
+    "people",
+    "person",
+    "thing",
+    "way",
+    "time",
+    "year",
+    "day",
+    "week",
+    "month",
+    "hour",
+    "lot",
+    "part",
+    "number",
+    "percent",
+    "kind",
+    "sort",
+    "fact",
+    "case",
+    "point",
+    "place",
+    "world",
+    "official",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "reporter",
+    "journalist",
+    "statement",
+    "interview",
+    "comment",
+    "remark",
+    "source",
+    "news",
+    "report",
+    "question",
+    "president",
+    "minister",
+    "leader",
+    "secretary",
+    "member",
+    "man",
+    "woman",
+    "group",
+    "side",
+    "country",
+    "state",
+    "city",
+    "government",
+    "administration",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "morning",
+    "evening",
+    "night",
+    "something",
+    "anything",
+    "everything",
+    "nothing",
+    "someone",
+    "anyone",
+    "everyone",
+    "one",
+    "other",
+    "others",
+    "end",
+    "issue",
+    "matter",
+    "term",
+}
+_MIN_LEN = 3
+
+
+def _usable(tok) -> bool:
+    return (
+        tok.pos_ == "NOUN"
+        and tok.is_alpha
+        and not tok.is_stop
+        and not tok.like_num
+        and tok.ent_type_ not in _ENT_EXCLUDE
+        and len(tok.lemma_) >= _MIN_LEN
+    )
+
+
+def _phrase(head) -> tuple[str, ...] | None:
+    """Lemmas of the head's contiguous noun-compound modifiers plus the head itself."""
+    if not _usable(head):
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in _GENERIC:
+        return None
+    mods = []
+    i = head.i - 1
+    while i >= head.sent.start:
+        tok = head.doc[i]
+        if tok.head.i == head.i and tok.dep_ == "compound" and _usable(tok):
+            mods.insert(0, tok.lemma_.lower())
+            i -= 1
+        else:
+            break
+    return tuple(mods[-2:]) + (lemma,)
+
+
+def detect_targets(doc, max_targets: int = 5) -> list[str]:
+    """Top ``max_targets`` issue phrases of the spaCy ``doc`` (lowercase, lemmatised)."""
+    if max_targets <= 0 or len(doc) == 0:
+        return []
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    first: dict[tuple[str, ...], int] = {}
+    for chunk in doc.noun_chunks:
+        key = _phrase(chunk.root)
+        if key is None:
+            continue
+        counts[key] += 1
+        first.setdefault(key, chunk.root.i)
+    # credit bare heads ("plan") to their most frequent compound form ("peace plan")
+    for key in [k for k in counts if len(k) == 1]:
+        longer = [k for k in counts if len(k) > 1 and k[-1] == key[0]]
+        if longer:
+            best = min(longer, key=lambda k: (-counts[k], first[k], k))
+            counts[best] += counts.pop(key)
+            first[best] = min(first[best], first.pop(key))
+    n = max(1, len(doc))
+    ranked = sorted(
+        counts,
+        key=lambda k: (-(counts[k] + 0.5 * (1.0 - first[k] / n)), first[k], k),
+    )
+    return [" ".join(k) for k in ranked[:max_targets]]
