@@ -167,6 +167,7 @@ class ClaimPipeline:
 
         if options.get("include_unattributed"):
             claims += self._unattributed(text, sents, claims)
+        _inherit_speakers(claims)
         claims.sort(key=lambda c: (c.start, c.end))
 
         self._score_checkworthiness(claims)
@@ -224,6 +225,16 @@ class ClaimPipeline:
         preds = iter(self.stance.predict(pairs))
         for claim in claims:
             claim.stances = [Stance(t, *_label_score(next(preds))) for t in targets]
+
+
+def _inherit_speakers(claims: list[Claim]) -> None:
+    """A cue with no source ("The concern is that ...") continues the reported speech of the
+    claim just before it, when that claim is in the same or the previous sentence."""
+    ordered = sorted(claims, key=lambda c: c.start)
+    for prev, claim in zip(ordered, ordered[1:], strict=False):
+        if (claim.speaker_id is None and claim.cue is not None and prev.speaker_id is not None
+                and 0 <= claim.sentence - prev.sentence <= 1):
+            claim.speaker_id = prev.speaker_id
 
 
 def _label_score(pred: tuple[str, float]) -> tuple[str, float]:

@@ -106,3 +106,22 @@ def test_errors_and_docs_over_http(server):
     assert requests.get(f"{base}/openapi.json", timeout=10).json()["openapi"].startswith("3.")
     models = requests.get(f"{base}/v1/models", timeout=10).json()
     assert models["name"] == "claimscope" and models["components"]
+
+
+def test_seed_paragraphs_1_to_3_are_the_officials(server, seed_text):
+    base = server
+    body = requests.post(f"{base}/v1/extract", json={"text": seed_text}, timeout=120).json()
+    names = {s["id"]: s["name"] for s in body["speakers"]}
+    end = seed_text.index("On February 24")
+    first = [c for c in body["claims"] if c["start"] < end]
+    cues = {c["cue"]["text"].split()[-1] for c in first if c["cue"]}
+    assert {"stated", "emphasized", "asserted", "urged"} <= cues
+    by_cue = {c["cue"]["text"].split()[-1]: names.get(c["speaker_id"]) for c in first if c["cue"]}
+    for cue in ("stated", "emphasized", "asserted", "urged"):
+        assert by_cue[cue] == "a senior U.S. official", (cue, by_cue)
+    # "The concern is that ..." has no source of its own: it continues the official's remarks
+    concern = [c for c in first if c["text"].startswith("any pause in fighting")]
+    assert all(names.get(c["speaker_id"]) == "a senior U.S. official" for c in concern)
+    official = [s for s in body["speakers"] if s["name"] == "a senior U.S. official"]
+    assert len(official) == 1 and official[0]["type"] == "person" and official[0]["affiliation"] == "United States"
+    assert [m["text"] for m in official[0]["mentions"]] == ["a senior U.S. official", "He", "The official", "He"]
