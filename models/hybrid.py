@@ -16,6 +16,7 @@ its cue ("X, he said, Y").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,6 +69,10 @@ class HybridExtractor:
     def info(self) -> dict[str, Any]:
         info = dict(self.tagger.info())
         info["combined_with"] = self.rules.info()["name"]
+        measured = self.tagger.path / "hybrid_metrics.json"
+        if measured.is_file():
+            info["tagger_dev_metrics"] = info.pop("dev_metrics", None)
+            info["dev_metrics"] = json.loads(measured.read_text())
         return info
 
     def extract_doc(self, doc: Any) -> list[RawAttribution]:

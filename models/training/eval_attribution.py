@@ -2,6 +2,7 @@
 
     python -m models.training.eval_attribution --extractor tagger
     python -m models.training.eval_attribution --extractor spacy
+    python -m models.training.eval_attribution --extractor hybrid   # what the service uses
     python -m models.training.eval_attribution --extractor all --time-threads 1,2
 
 Metrics (predicted spans are the cue / source / content pieces of the returned attributions):
@@ -234,6 +235,12 @@ def load_extractor(kind: str, weights: Path | None = None):
         from models.spacy_extractor import SpacyExtractor  # written by the lead; optional
 
         return SpacyExtractor.load()
+    if kind == "hybrid":
+        from models.hybrid import HybridExtractor
+        from models.spacy_extractor import SpacyExtractor
+        from models.tagger import AttributionTagger
+
+        return HybridExtractor(AttributionTagger.load(weights), SpacyExtractor.load())
     raise ValueError(kind)
 
 
@@ -250,7 +257,7 @@ def time_extract(extractor, texts: Sequence[str], threads: int) -> float:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--extractor", default="tagger", choices=["tagger", "spacy", "all"])
+    ap.add_argument("--extractor", default="tagger", choices=["tagger", "spacy", "hybrid", "all"])
     ap.add_argument("--split", default="dev")
     ap.add_argument("--data", default=None)
     ap.add_argument("--weights", type=Path, default=None)
@@ -271,7 +278,7 @@ def main(argv=None) -> int:
     articles = load_split(args.split, args.data)
     if args.max_articles:
         articles = articles[: args.max_articles]
-    kinds = ["tagger", "spacy"] if args.extractor == "all" else [args.extractor]
+    kinds = ["tagger", "spacy", "hybrid"] if args.extractor == "all" else [args.extractor]
     results = {}
     for kind in kinds:
         try:
@@ -296,6 +303,8 @@ def main(argv=None) -> int:
                 else ""
             )
         )
+        if kind == "hybrid" and args.write_metrics:
+            (ex.tagger.path / "hybrid_metrics.json").write_text(json.dumps(res, indent=1) + "\n")
         if kind == "tagger" and args.write_metrics:
             mpath = ex.path / "metrics.json"
             meta = json.loads(mpath.read_text()) if mpath.exists() else {}
