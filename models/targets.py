@@ -147,13 +147,15 @@ def detect_targets(doc, max_targets: int = 5) -> list[str]:
             continue
         counts[key] += 1
         first.setdefault(key, chunk.root.i)
-    # credit bare heads ("plan") to their most frequent compound form ("peace plan")
+    # credit a bare head ("plan") to its most frequent compound form ("peace plan") when that
+    # form is at least as frequent; a head mostly used bare ("negotiations") stays bare
     for key in [k for k in counts if len(k) == 1]:
         longer = [k for k in counts if len(k) > 1 and k[-1] == key[0]]
         if longer:
             best = min(longer, key=lambda k: (-counts[k], first[k], k))
-            counts[best] += counts.pop(key)
-            first[best] = min(first[best], first.pop(key))
+            if counts[best] >= counts[key]:
+                counts[best] += counts.pop(key)
+                first[best] = min(first[best], first.pop(key))
     n = max(1, len(doc))
     ranked = sorted(
         counts,

@@ -62,16 +62,22 @@ def test_checkworthiness_batching_and_info(cw):
 
 
 @needs_stance
-def test_stance_seed_sentences(stance):
-    (lab_against, s1), (lab_favor, s2) = stance.predict(
-        [
-            ("ceasefire", "Washington opposes a temporary, rushed ceasefire."),
-            ("ceasefire", "Beijing urged a ceasefire and negotiations."),
-        ]
-    )
-    assert lab_against == "against"
-    assert lab_favor == "favor"
-    assert 1 / 3 <= s1 <= 1.0 and 1 / 3 <= s2 <= 1.0
+def test_stance_seed_favor(stance):
+    ((label, score),) = stance.predict([("ceasefire", "Beijing urged a ceasefire and negotiations.")])
+    assert label == "favor"
+    assert 1 / 3 <= score <= 1.0
+
+
+@needs_stance
+@pytest.mark.xfail(
+    strict=True,
+    reason="stance 1.0.0 predicts favor (0.56) here: opposition verbs "
+    "towards a short target are a known weakness, see models/cards/stance.md",
+)
+def test_stance_seed_against(stance):
+    ((label, score),) = stance.predict([("ceasefire", "Washington opposes a temporary, rushed ceasefire.")])
+    assert label == "against"
+    assert 1 / 3 <= score <= 1.0
 
 
 @needs_stance
@@ -98,9 +104,10 @@ def test_stance_labels_scores_and_consistency(stance):
 
 
 @needs_stance
-def test_stance_unrelated_text_is_not_favor(stance):
+@pytest.mark.xfail(strict=True, reason="stance 1.0.0 calls this unrelated pair 'against' (0.57)")
+def test_stance_unrelated_text_is_neutral(stance):
     ((label, _),) = stance.predict([("tax cuts", "The weather in Paris was sunny on Sunday.")])
-    assert label != "favor"
+    assert label == "neutral"
 
 
 @needs_stance
@@ -123,3 +130,17 @@ def test_stance_is_thread_safe(stance):
     assert not errors
     for r in results:
         assert [lab for lab, _ in r] == [lab for lab, _ in expected]
+
+
+@pytest.mark.xfail(strict=True, reason="stance 1.0.0 labels the U.S. official's ceasefire claims favor; "
+                   "issue 4 stays open on this (see models/cards/stance.md)")
+def test_seed_ceasefire_stances_through_the_pipeline(real_predictor, seed_text):
+    from models import DocumentInput
+
+    (result,) = real_predictor.predict([DocumentInput(text=seed_text, targets=("ceasefire",))])
+    names = {s.id: s.name for s in result.speakers}
+    by_speaker = {(names[x.speaker_id], x.target): x.label for x in result.speaker_stances}
+    beijing = next(c for c in result.claims if c.text.startswith("a ceasefire and negotiations"))
+    kyiv = next(c for c in result.claims if c.text.startswith("an immediate ceasefire"))
+    assert beijing.stances[0].label == "favor" and kyiv.stances[0].label == "favor"
+    assert by_speaker[("a senior U.S. official", "ceasefire")] == "against"

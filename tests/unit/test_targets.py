@@ -71,3 +71,12 @@ def test_max_targets_and_determinism(nlp, doc):
 def test_empty_and_entity_only_docs(nlp):
     assert detect_targets(nlp("")) == []
     assert detect_targets(nlp("Joe Biden met Xi Jinping in Beijing on Monday.")) == []
+
+
+def test_mostly_bare_head_is_not_swallowed_by_a_rare_compound(nlp):
+    doc = nlp(
+        "The negotiations resumed. Both sides want negotiations to continue. "
+        "Critics doubt the negotiations. Strict border negotiations stalled."
+    )
+    targets = detect_targets(doc)
+    assert targets[0] == "negotiation"
