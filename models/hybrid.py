@@ -17,6 +17,7 @@ its cue ("X, he said, Y").
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,8 +33,21 @@ def _any_overlap(xs: Sequence[Offsets], ys: Sequence[Offsets]) -> bool:
     return any(_overlaps(x, y) for x in xs for y in ys)
 
 
+_ADDRESSEE_CUE = re.compile(r"\b(?:remarks|comments|testimony|speech|address|letter|message|statement)\s+to$",
+                            re.IGNORECASE)
+
+
+def _drop_addressee(text: str, att: RawAttribution) -> RawAttribution:
+    """In "remarks to the Security Council" the noun after "to" is the audience, not the source."""
+    if att.cue is None or att.source is None or att.source[0] < att.cue[1]:
+        return att
+    if text[att.cue[1]:att.source[0]].strip() or not _ADDRESSEE_CUE.search(text[att.cue[0]:att.cue[1]]):
+        return att
+    return RawAttribution(att.cue, None, att.content, att.score, att.direct)
+
+
 def merge(tagged: Sequence[RawAttribution], ruled: Sequence[RawAttribution],
-          add_missing: bool = False, fix_content: bool = True) -> list[RawAttribution]:
+          add_missing: bool = False, fix_content: bool = True, text: str | None = None) -> list[RawAttribution]:
     out: list[RawAttribution] = []
     used: set[int] = set()
     for att in tagged:
@@ -49,6 +63,7 @@ def merge(tagged: Sequence[RawAttribution], ruled: Sequence[RawAttribution],
         if source is None:
             source = rule.source
         out.append(RawAttribution(att.cue, source, content, max(att.score, rule.score), att.direct))
+    out = [_drop_addressee(text, a) for a in out] if text is not None else out
     if add_missing:
         taken = [c for a in out for c in a.content]
         for i, rule in enumerate(ruled):
@@ -76,7 +91,7 @@ class HybridExtractor:
         return info
 
     def extract_doc(self, doc: Any) -> list[RawAttribution]:
-        return merge(self.tagger.extract(doc.text), self.rules.extract_doc(doc))
+        return merge(self.tagger.extract(doc.text), self.rules.extract_doc(doc), text=doc.text)
 
     def extract(self, text: str) -> list[RawAttribution]:
         return self.extract_doc(load_spacy()(text))
@@ -84,4 +99,4 @@ class HybridExtractor:
     def extract_many(self, texts: Sequence[str]) -> list[list[RawAttribution]]:
         tagged = self.tagger.extract_many(texts)
         docs = load_spacy().pipe(texts)
-        return [merge(t, self.rules.extract_doc(d)) for t, d in zip(tagged, docs, strict=True)]
+        return [merge(t, self.rules.extract_doc(d), text=d.text) for t, d in zip(tagged, docs, strict=True)]

@@ -228,12 +228,20 @@ class ClaimPipeline:
 
 
 def _inherit_speakers(claims: list[Claim]) -> None:
-    """A cue with no source ("The concern is that ...") continues the reported speech of the
-    claim just before it, when that claim is in the same or the previous sentence."""
+    """A cue with no source takes the speaker of an attributed claim in its own sentence ("In
+    remarks to the Council, an official stated ..."), else of the claim just before it in the
+    previous sentence ("The concern is that ..." continues the official's remarks)."""
     ordered = sorted(claims, key=lambda c: c.start)
-    for prev, claim in zip(ordered, ordered[1:], strict=False):
-        if (claim.speaker_id is None and claim.cue is not None and prev.speaker_id is not None
-                and 0 <= claim.sentence - prev.sentence <= 1):
+    for i, claim in enumerate(ordered):
+        if claim.speaker_id is not None or claim.cue is None:
+            continue
+        same = [c for c in ordered if c.sentence == claim.sentence and c.speaker_id is not None
+                and c.speaker_mention is not None]
+        if same:
+            claim.speaker_id = min(same, key=lambda c: abs(c.start - claim.start)).speaker_id
+            continue
+        prev = ordered[i - 1] if i > 0 else None
+        if prev is not None and prev.speaker_id is not None and claim.sentence - prev.sentence == 1:
             claim.speaker_id = prev.speaker_id
 
 
