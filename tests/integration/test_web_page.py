@@ -57,9 +57,11 @@ def test_page_highlights_claims_by_speaker(base, tmp_path):
         assert "ceasefire" in page.text_content("#stance-table tr")
         assert page.locator("#claims-table tr").count() == claims.evaluate_all(
             "els => new Set(els.map(e => e.dataset.claim)).size") + 1
-        # the U.S. official's first claim, highlighted with its cue "stated"
-        first = page.locator("#highlighted .claim").first
-        assert "Washington opposes" in first.text_content()
+        # the U.S. official's claim is highlighted, in the official's colour, like his later ones
+        texts = claims.evaluate_all("els => els.map(e => [e.textContent, e.dataset.speaker])")
+        official = {sid for text, sid in texts if "Washington opposes" in text}
+        assert len(official) == 1
+        assert any("Security Council bears" in text and sid in official for text, sid in texts)
 
         shot = tmp_path / "page.png"
         page.locator("#highlighted").screenshot(path=str(shot))
