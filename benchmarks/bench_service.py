@@ -59,6 +59,7 @@ def run(workers: int, docs: list[str], seed: str, log: Path) -> dict[str, float]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {"CLAIMSCOPE_JOB_DB": str(log.with_suffix(".sqlite3")), "CLAIMSCOPE_JOB_WORKER": "false",
+           "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),  # as run.sh and the image serve
            "CLAIMSCOPE_REQUEST_TIMEOUT": "300", "CLAIMSCOPE_MAX_INFLIGHT": "64"}
     launched = time.perf_counter()
     server = start_gunicorn(port, env, log, workers=workers)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from models.encoder import set_torch_threads
+from models.encoder import prepare_for_inference, set_torch_threads
 
 TextInput = str | tuple[str, str]
 
@@ -34,7 +34,7 @@ class SequenceClassifier:
             raise FileNotFoundError(f"no trained weights in {self.path}")
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
         model = AutoModelForSequenceClassification.from_pretrained(str(self.path), dtype=torch.float32)
-        self.model = model.float().eval()
+        self.model = prepare_for_inference(model)
         self.max_length = max_length
         self.batch_size = batch_size
         self.metrics: dict = read_metrics(self.path)
@@ -47,16 +47,25 @@ class SequenceClassifier:
         import torch
 
         items = list(inputs)
-        out: list[list[float]] = []
+        out: list[list[float]] = [[] for _ in items]
         if not items:
             return out
+        # batch inputs of similar length together, so little compute goes to padding
+        order = sorted(range(len(items)), key=lambda i: _length(items[i]))
         with self._lock, torch.inference_mode():
-            for i in range(0, len(items), self.batch_size):
-                batch = items[i : i + self.batch_size]
-                enc = encode(self.tokenizer, batch, self.max_length)
+            for i in range(0, len(order), self.batch_size):
+                idx = order[i : i + self.batch_size]
+                enc = encode(self.tokenizer, [items[j] for j in idx], self.max_length)
                 logits = self.model(**enc).logits.float()
-                out.extend(torch.softmax(logits, dim=-1).tolist())
+                for j, probs in zip(idx, torch.softmax(logits, dim=-1).tolist(), strict=True):
+                    out[j] = probs
         return out
+
+
+def _length(item: TextInput) -> int:
+    if isinstance(item, (tuple, list)):
+        return sum(len(str(x or "")) for x in item)
+    return len(str(item or ""))
 
 
 def encode(tokenizer, batch: Sequence[TextInput], max_length: int):

@@ -37,3 +37,23 @@ def set_torch_threads(default: int | None = None) -> None:
     n = int(value) if value else default
     if n:
         torch.set_num_threads(max(1, n))
+
+
+def quantize_enabled() -> bool:
+    """Dynamic int8 quantization of Linear layers for CPU inference (CLAIMSCOPE_QUANTIZE, default off)."""
+    return os.environ.get("CLAIMSCOPE_QUANTIZE", "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def prepare_for_inference(model):  # type: ignore[no-untyped-def]
+    """float32, eval mode, and int8 dynamic quantization of the Linear layers when enabled.
+
+    Quantized weights are computed at load time from the committed fp16 weights. Off by default:
+    on dev it cost the hybrid extractor 0.023 attribution overlap F1 (0.707 -> 0.684) and the
+    check-worthiness model 0.017 F1 at 0.5 (0.952 -> 0.935), for about 17% less tagger time.
+    """
+    import torch
+
+    model = model.float().eval()
+    if quantize_enabled():
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model

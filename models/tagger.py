@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.encoder import base_model_path, set_torch_threads, weights_path
+from models.encoder import base_model_path, prepare_for_inference, set_torch_threads, weights_path
 from models.types import Offsets, RawAttribution
 
 NAME = "claimscope-attribution"
@@ -374,7 +374,7 @@ class AttributionTagger:
             raise FileNotFoundError(f"no trained attribution weights in {path}")
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = AutoModelForTokenClassification.from_pretrained(str(path), dtype=torch.float32)
-        model.float().eval()
+        model = prepare_for_inference(model)
         meta = {}
         if (path / "metrics.json").exists():
             meta = json.loads((path / "metrics.json").read_text())
