@@ -22,7 +22,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs --slow")
 
 
-def test_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
+def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     config["JOB_DB"] = str(tmp_path / "jobs.sqlite3")
     config.update(overrides)
@@ -36,7 +36,7 @@ def predictor() -> FakePredictor:
 
 @pytest.fixture
 def app(predictor: FakePredictor, tmp_path: Path):
-    return create_app(test_config(tmp_path), predictor=predictor)
+    return create_app(make_config(tmp_path), predictor=predictor)
 
 
 @pytest.fixture

@@ -55,9 +55,9 @@ def test_not_json_is_415(client):
 
 def test_too_large_is_413(predictor, tmp_path):
     from service import create_app
-    from tests.conftest import test_config
+    from tests.conftest import make_config
 
-    app = create_app(test_config(tmp_path, MAX_CONTENT_LENGTH=1000), predictor=predictor)
+    app = create_app(make_config(tmp_path, MAX_CONTENT_LENGTH=1000), predictor=predictor)
     response = app.test_client().post("/v1/extract", json={"text": "x" * 2000})
     assert_error(response, 413, "payload_too_large")
 

@@ -6,7 +6,7 @@ import pytest
 from werkzeug.exceptions import default_exceptions
 
 from service import create_app
-from tests.conftest import test_config
+from tests.conftest import make_config
 
 
 def test_health_ready_models(client):
@@ -26,7 +26,7 @@ def test_not_ready_is_503_until_loaded(monkeypatch, tmp_path):
         return models.FakePredictor()
 
     monkeypatch.setattr(models, "load_predictor", slow_load)
-    app = create_app(test_config(tmp_path, LOAD_IN_BACKGROUND=True))
+    app = create_app(make_config(tmp_path, LOAD_IN_BACKGROUND=True))
     client = app.test_client()
     assert client.get("/v1/health").status_code == 200
     response = client.get("/v1/ready")
@@ -41,7 +41,7 @@ def test_not_ready_is_503_until_loaded(monkeypatch, tmp_path):
 
 
 def test_failed_load_is_503_with_reason(tmp_path):
-    app = create_app(test_config(tmp_path, EXTRACTOR="nonsense"))
+    app = create_app(make_config(tmp_path, EXTRACTOR="nonsense"))
     response = app.test_client().get("/v1/ready")
     assert response.status_code == 503
     assert "nonsense" in response.get_json()["error"]["details"]["reason"]

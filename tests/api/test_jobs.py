@@ -7,12 +7,12 @@ import time
 import pytest
 
 from service import create_app
-from tests.conftest import test_config
+from tests.conftest import make_config
 
 
 @pytest.fixture
 def jobs_client(predictor, tmp_path):
-    app = create_app(test_config(tmp_path, JOB_WORKER=True, JOB_LEASE_SECONDS=5), predictor=predictor)
+    app = create_app(make_config(tmp_path, JOB_WORKER=True, JOB_LEASE_SECONDS=5), predictor=predictor)
     return app.test_client()
 
 

@@ -5,7 +5,7 @@ import time
 
 from models import FakePredictor
 from service import create_app
-from tests.conftest import test_config
+from tests.conftest import make_config
 
 DOC = {"text": "Ann said that the plan works."}
 
@@ -21,7 +21,7 @@ class SlowPredictor(FakePredictor):
 
 
 def test_api_keys(tmp_path):
-    app = create_app(test_config(tmp_path, API_KEYS=["k1", "k2"]), predictor=FakePredictor())
+    app = create_app(make_config(tmp_path, API_KEYS=["k1", "k2"]), predictor=FakePredictor())
     client = app.test_client()
     response = client.post("/v1/extract", json=DOC)
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
@@ -35,7 +35,7 @@ def test_api_keys(tmp_path):
 
 
 def test_rate_limit_per_key(tmp_path):
-    app = create_app(test_config(tmp_path, API_KEYS=["a", "b"], RATE_LIMIT_PER_MINUTE=3), predictor=FakePredictor())
+    app = create_app(make_config(tmp_path, API_KEYS=["a", "b"], RATE_LIMIT_PER_MINUTE=3), predictor=FakePredictor())
     client = app.test_client()
     codes = [client.post("/v1/extract", json=DOC, headers={"X-API-Key": "a"}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
@@ -45,14 +45,14 @@ def test_rate_limit_per_key(tmp_path):
 
 
 def test_timeout_is_a_clean_503(tmp_path):
-    app = create_app(test_config(tmp_path, REQUEST_TIMEOUT=0.2), predictor=SlowPredictor(1.0))
+    app = create_app(make_config(tmp_path, REQUEST_TIMEOUT=0.2), predictor=SlowPredictor(1.0))
     response = app.test_client().post("/v1/extract", json=DOC)
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "timeout" and response.headers["Retry-After"]
 
 
 def test_overload_is_a_clean_503(tmp_path):
-    app = create_app(test_config(tmp_path, MAX_INFLIGHT=1), predictor=SlowPredictor(0.5))
+    app = create_app(make_config(tmp_path, MAX_INFLIGHT=1), predictor=SlowPredictor(0.5))
     codes: list[int] = []
 
     def call() -> None:
@@ -69,7 +69,7 @@ def test_overload_is_a_clean_503(tmp_path):
 
 
 def test_cors(tmp_path):
-    app = create_app(test_config(tmp_path, CORS_ORIGINS=["https://newsroom.example"]), predictor=FakePredictor())
+    app = create_app(make_config(tmp_path, CORS_ORIGINS=["https://newsroom.example"]), predictor=FakePredictor())
     client = app.test_client()
     response = client.options("/v1/extract", headers={
         "Origin": "https://newsroom.example", "Access-Control-Request-Method": "POST",
@@ -77,7 +77,7 @@ def test_cors(tmp_path):
     assert response.headers["Access-Control-Allow-Origin"] == "https://newsroom.example"
     other = client.post("/v1/extract", json=DOC, headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    plain = create_app(test_config(tmp_path), predictor=FakePredictor()).test_client()
+    plain = create_app(make_config(tmp_path), predictor=FakePredictor()).test_client()
     assert "Access-Control-Allow-Origin" not in plain.post("/v1/extract", json=DOC,
                                                              headers={"Origin": "https://newsroom.example"}).headers
 

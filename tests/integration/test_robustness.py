@@ -16,7 +16,7 @@ from hypothesis.errors import Unsatisfiable
 
 from models import DocumentInput
 from service import create_app
-from tests.conftest import test_config
+from tests.conftest import make_config
 
 from .helpers import free_port, start_gunicorn, wait_ready
 
@@ -28,7 +28,7 @@ def test_no_5xx_anywhere_in_the_api(real_predictor, tmp_path, mode):
     """Schemathesis generates valid and invalid requests for every operation of /openapi.json."""
     from schemathesis import GenerationMode
 
-    app = create_app(test_config(tmp_path), predictor=real_predictor)
+    app = create_app(make_config(tmp_path), predictor=real_predictor)
     api = schemathesis.openapi.from_wsgi("/openapi.json", app)
     seen: Counter[tuple[str, str, int]] = Counter()
     for result in api.get_all_operations():
