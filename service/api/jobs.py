@@ -71,7 +71,7 @@ def create_job() -> Response:
     docs = _documents()
     limit = int(current_app.config["JOB_MAX_DOCUMENTS"])
     if not 1 <= len(docs) <= limit:
-        raise ValidationFailed("Validation error", {"documents": [f"Send between 1 and {limit} documents."]})
+        raise ValidationFailed("Validation error", {"json": {"documents": [f"Send between 1 and {limit} documents."]}})
     entries = []
     for raw in docs:
         if isinstance(raw, _BadLine):
