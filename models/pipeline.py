@@ -188,7 +188,8 @@ class ClaimPipeline:
             from .targets import detect_targets
 
             targets = detect_targets(doc, max_targets=5)
-        self._score_stance(claims, targets[:MAX_TARGETS])
+        scope = options.get("stance_scope", "mentions")
+        self._score_stance(claims, targets[:MAX_TARGETS], doc, scope, resolver.speakers)
 
         used = {c.speaker_id for c in claims}
         speakers = [s for s in resolver.speakers if s.id in used]
@@ -218,13 +219,46 @@ class ClaimPipeline:
         for claim, score in zip(claims, scores, strict=True):
             claim.checkworthiness = round(float(score), 4)
 
-    def _score_stance(self, claims: list[Claim], targets: Sequence[str]) -> None:
+    def _score_stance(self, claims: list[Claim], targets: Sequence[str], doc: Any, scope: str,
+                      speakers: Sequence[Any] = ()) -> None:
+        """Stance of each claim towards each target it mentions (scope "mentions", the default),
+        or towards every target (scope "all"). A stance-taking predicate that governs the mention
+        ("opposes a ceasefire", "urged a ceasefire") is evidence multiplied into the classifier's
+        distribution (models/stance_cues.py)."""
         if self.stance is None or not claims or not targets:
             return
-        pairs = [(t, c.text) for c in claims for t in targets]
-        preds = iter(self.stance.predict(pairs))
+        from .stance_cues import CUE_WEIGHT, combine, explicit_stance, held_by_speaker, mentions, names_of, terms_for
+
+        names: dict[str | None, set[str]] = {None: set()}
+        for sp in speakers:
+            known = names_of(sp.name) | {n for m in sp.mentions for n in names_of(m.text)}
+            for extra in (sp.affiliation, (sp.canonical or "").partition(":")[2]):
+                if extra:
+                    known |= names_of(extra)
+            names[sp.id] = known
+        jobs: list[tuple[Claim, str, Any]] = []
         for claim in claims:
-            claim.stances = [Stance(t, *_label_score(next(preds))) for t in targets]
+            span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+            cue_span = (claim.cue.start, claim.cue.end) if claim.cue is not None else None
+            for target in targets:
+                terms = terms_for(target)
+                found = mentions(span, terms) if span is not None and terms is not None else []
+                if not found and scope != "all":
+                    continue
+                cue = next((c for c in map(explicit_stance, found) if c is not None
+                            and held_by_speaker(c[1], names.get(claim.speaker_id), cue_span)), None)
+                jobs.append((claim, target, cue))
+        if not jobs:
+            return
+        dists = self.stance.predict_proba([(t, c.text) for c, t, _ in jobs])
+        for (claim, target, cue), dist in zip(jobs, dists, strict=True):
+            evidence = None
+            if cue is not None:
+                label, word = cue
+                dist = combine(dist, label, CUE_WEIGHT)
+                evidence = Span(word.text, word.idx, word.idx + len(word.text))
+            label = max(dist, key=dist.get)
+            claim.stances.append(Stance(target, label, round(float(dist[label]), 4), evidence))
 
 
 def _inherit_speakers(claims: list[Claim]) -> None:
@@ -243,11 +277,6 @@ def _inherit_speakers(claims: list[Claim]) -> None:
         prev = ordered[i - 1] if i > 0 else None
         if prev is not None and prev.speaker_id is not None and claim.sentence - prev.sentence == 1:
             claim.speaker_id = prev.speaker_id
-
-
-def _label_score(pred: tuple[str, float]) -> tuple[str, float]:
-    label, score = pred
-    return label, round(float(score), 4)
 
 
 def _dedupe(raws: Sequence[RawAttribution]) -> list[RawAttribution]:

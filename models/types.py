@@ -44,6 +44,7 @@ class Stance:
     target: str
     label: str
     score: float
+    evidence: Span | None = None  # the stance-taking predicate, when the text has one
 
 
 @dataclass

@@ -28,6 +28,11 @@ class OptionsIn(_Strict):
         metadata={"description": "Also return check-worthy sentences of the author as unattributed claims."})
     detect_targets = fields.Boolean(
         metadata={"description": "When no targets are given, detect up to 5 (default true)."})
+    stance_scope = fields.String(
+        validate=validate.OneOf(("mentions", "all")),
+        metadata={"description": "Which claims get a stance towards a target: those that mention it "
+                                 "(\"mentions\", default) or every claim (\"all\", slower; a claim "
+                                 "that never names the target is then judged by the classifier alone)."})
 
 
 def _not_blank(value: str) -> None:
@@ -71,6 +76,9 @@ class StanceOut(Schema):
     target = fields.String(required=True)
     label = fields.String(required=True, validate=validate.OneOf(STANCE_LABELS))
     score = fields.Float(required=True)
+    evidence = fields.Nested(SpanOut, allow_none=True, metadata={
+        "description": "The stance-taking predicate that governs the target in the text "
+                       "(\"opposes\", \"urged\"), when there is one."})
 
 
 class ClaimOut(Schema):
@@ -85,7 +93,9 @@ class ClaimOut(Schema):
     type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
     confidence = fields.Float(required=True)
     checkworthiness = fields.Float(allow_none=True, required=True)
-    stances = fields.List(fields.Nested(StanceOut), required=True)
+    stances = fields.List(fields.Nested(StanceOut), required=True, metadata={
+        "description": "Stance towards each target the claim mentions (all targets with "
+                       "options.stance_scope = \"all\")."})
     segments = fields.List(fields.Nested(SpanOut),
                            metadata={"description": "Content pieces when the claim is discontinuous."})
 

@@ -1,6 +1,11 @@
 """Evaluate the stance cross-encoder on the held-out dev part of each stance dataset.
 
-    python -m models.training.eval_stance [--weights models/weights/stance] [--no-write]
+    python -m models.training.eval_stance [--weights models/weights/stance] [--no-write] [--cues]
+
+With --cues it also parses every dev text with spaCy and reports the explicit-predicate evidence of
+models/stance_cues.py: how often the target is mentioned, how often a stance-taking predicate
+governs it, how precise that predicate's label is, and the figures of the classifier with the
+evidence multiplied in (the way the pipeline serves it) for a few evidence weights.
 
 Prints per-dataset macro-F1 (over favor/against/neutral), accuracy and per-class P/R/F1, plus the
 overall figures on all dev pairs pooled, and stores them in the weights folder's metrics.json.
@@ -65,6 +70,65 @@ def evaluate(predict: Callable[[list[tuple[str, str]]], list[int]], dev_parts: d
     return out
 
 
+def evaluate_with_cues(model, dev_parts: dict, weights: Sequence[float] = (3.0, 6.0, 12.0)) -> dict:
+    """Classifier alone, then classifier x explicit evidence; returns the served weight's figures."""
+    from models.nlp import load_spacy
+    from models.stance_cues import CUE_WEIGHT, combine, explicit_stance, held_by_speaker, mentions, terms_for
+
+    nlp = load_spacy()
+    parts = {}
+    fired = hits = mentioned = total = 0
+    for name, items in dev_parts.items():
+        pairs = [(t, x) for t, x, _ in items]
+        dists = model.predict_proba(pairs)
+        cues, seen = [], 0
+        for (target, _text, gold), doc in zip(items, nlp.pipe(x for _, x, _ in items), strict=True):
+            terms = terms_for(target)
+            found = mentions(doc, terms) if terms is not None else []
+            seen += bool(found)
+            # the dev texts are the author's own words: no speaker names, no cue
+            cue = next((c for c in map(explicit_stance, found)
+                        if c is not None and held_by_speaker(c[1], None, None)), None)
+            cues.append(cue[0] if cue else None)
+            if cue:
+                fired += 1
+                hits += cue[0] == gold
+        total += len(items)
+        mentioned += seen
+        parts[name] = (items, dists, cues)
+        n_fire = sum(c is not None for c in cues)
+        print(f"{name:12s} target mentioned in {seen} of {len(items)} pairs;"
+              f" explicit predicate fired on {n_fire}")
+    print(f"all: target mentioned in {mentioned} of {total} pairs; explicit predicate fired on {fired};"
+          f" its label equals gold on {hits} ({hits / max(1, fired):.3f})")
+
+    def run(weight: float | None) -> dict:
+        preds = {}
+        for name, (items, dists, cues) in parts.items():
+            out = []
+            for dist, cue in zip(dists, cues, strict=True):
+                if weight is not None and cue is not None:
+                    dist = combine(dist, cue, weight)
+                out.append(LABELS.index(max(dist, key=dist.get)))
+            preds[name] = out
+        return evaluate(lambda pairs, it=iter(preds.values()): next(it), {k: v[0] for k, v in parts.items()})
+
+    print("== classifier alone")
+    run(None)
+    served = None
+    for w in weights:
+        print(f"== classifier x explicit evidence, weight {w:g}" + (" (served)" if w == CUE_WEIGHT else ""))
+        m = run(w)
+        if w == CUE_WEIGHT:
+            served = m
+    if served is None:
+        print(f"== served weight {CUE_WEIGHT:g}")
+        served = run(CUE_WEIGHT)
+    served["explicit_evidence"] = {"weight": CUE_WEIGHT, "fired": fired, "label_precision":
+                                   round(hits / max(1, fired), 4), "pairs": total}
+    return served
+
+
 def _print(name: str, m: dict) -> None:
     cls = "  ".join(
         f"{lab} P {c['precision']:.3f} R {c['recall']:.3f} F1 {c['f1']:.3f} (n={c['support']})"
@@ -83,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weights", type=Path, default=weights_path("stance"))
     ap.add_argument("--no-write", action="store_true", help="do not update metrics.json")
+    ap.add_argument("--cues", action="store_true",
+                    help="also measure the explicit-predicate evidence (models/stance_cues.py)")
     args = ap.parse_args(argv)
     saved = json.loads((Path(args.weights) / "metrics.json").read_text(encoding="utf-8"))
     vast_extract = int(saved.get("settings", {}).get("vast_extract", 0))
@@ -93,12 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     def predict(pairs):
         return [LABELS.index(lab) for lab, _ in model.predict(pairs)]
 
-    metrics = evaluate(predict, dev_parts)
-    print(f"inference {time.time() - t0:.1f}s")
+    if not args.cues:
+        metrics = evaluate(predict, dev_parts)
+        print(f"inference {time.time() - t0:.1f}s")
+    else:
+        metrics = evaluate_with_cues(model, dev_parts)
+        print(f"inference + parsing {time.time() - t0:.1f}s")
     if not args.no_write:
         mfile = Path(args.weights) / "metrics.json"
         data = json.loads(mfile.read_text(encoding="utf-8")) if mfile.exists() else {}
-        data["dev"] = metrics
+        data["dev_with_cues" if args.cues else "dev"] = metrics
         mfile.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(f"dev figures written to {mfile}")
     return 0

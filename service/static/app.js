@@ -68,7 +68,7 @@ function render(text, result) {
              (c.checkworthiness != null ? ` · check-worthiness ${c.checkworthiness.toFixed(2)}` : ""),
     }, node);
     if (lastPiece[c.id] === seg.start) {
-      for (const s of c.stances) wrap.append(el("span", { class: `badge ${s.label}`, title: `${s.target}: ${s.label} (${s.score.toFixed(2)})` }, `${s.target}: ${s.label}`));
+      for (const s of c.stances) wrap.append(el("span", { class: `badge ${s.label}`, title: `${s.target}: ${s.label} (${s.score.toFixed(2)})${s.evidence ? `, "${s.evidence.text}"` : ""}` }, `${s.target}: ${s.label}`));
       if (c.checkworthiness != null) wrap.append(el("span", { class: "badge cw" }, `CW ${c.checkworthiness.toFixed(2)}`));
     }
     return wrap;

@@ -73,6 +73,7 @@ def test_too_large_is_413(predictor, tmp_path):
         ({"text": "ok", "targets": ["  "]}, "targets"),
         ({"text": "ok", "options": {"min_checkworthiness": 2}}, "options"),
         ({"text": "ok", "options": {"nope": 1}}, "options"),
+        ({"text": "ok", "options": {"stance_scope": "some"}}, "options"),
         ({"text": "ok", "extra": 1}, "extra"),
     ],
 )

@@ -132,15 +132,34 @@ def test_stance_is_thread_safe(stance):
         assert [lab for lab, _ in r] == [lab for lab, _ in expected]
 
 
-@pytest.mark.xfail(strict=True, reason="stance 1.0.0 labels the U.S. official's ceasefire claims favor; "
-                   "issue 4 stays open on this (see models/cards/stance.md)")
 def test_seed_ceasefire_stances_through_the_pipeline(real_predictor, seed_text):
     from models import DocumentInput
 
     (result,) = real_predictor.predict([DocumentInput(text=seed_text, targets=("ceasefire",))])
     names = {s.id: s.name for s in result.speakers}
-    by_speaker = {(names[x.speaker_id], x.target): x.label for x in result.speaker_stances}
+    by_speaker = {(names[x.speaker_id], x.target): x for x in result.speaker_stances}
+    claims = {c.id: c for c in result.claims}
     beijing = next(c for c in result.claims if c.text.startswith("a ceasefire and negotiations"))
     kyiv = next(c for c in result.claims if c.text.startswith("an immediate ceasefire"))
-    assert beijing.stances[0].label == "favor" and kyiv.stances[0].label == "favor"
-    assert by_speaker[("a senior U.S. official", "ceasefire")] == "against"
+    official = by_speaker[("a senior U.S. official", "ceasefire")]
+    assert official.label == "against"
+    opposes = claims[official.claim_ids[0]]
+    assert opposes.text == "Washington opposes a temporary, rushed ceasefire"
+    assert opposes.stances[0].evidence.text == "opposes"
+    for claim in (beijing, kyiv):
+        (stance,) = claim.stances
+        assert stance.label == "favor" and stance.evidence.text == "urged"
+        assert seed_text[stance.evidence.start:stance.evidence.end] == "urged"
+    assert {names[beijing.speaker_id], names[kyiv.speaker_id]} == {"China", "Ukraine"}
+    # default scope: only claims that name the target carry a stance towards it
+    assert all(("ceasefire" in c.text) == bool(c.stances) for c in result.claims)
+
+
+def test_seed_stance_scope_all_scores_every_claim(real_predictor, seed_text):
+    from models import DocumentInput
+
+    (result,) = real_predictor.predict(
+        [DocumentInput(text=seed_text, targets=("ceasefire",), options={"stance_scope": "all"})])
+    assert all(len(c.stances) == 1 for c in result.claims)
+    opposes = next(c for c in result.claims if c.text.startswith("Washington opposes"))
+    assert opposes.stances[0].label == "against"
