@@ -227,7 +227,15 @@ class ClaimPipeline:
         distribution (models/stance_cues.py)."""
         if self.stance is None or not claims or not targets:
             return
-        from .stance_cues import CUE_WEIGHT, combine, explicit_stance, held_by_speaker, mentions, names_of, terms_for
+        from .stance_cues import (
+            CUE_WEIGHT,
+            combine,
+            explicit_stance,
+            held_by_speaker,
+            mentions,
+            names_of,
+            terms_for,
+        )
 
         names: dict[str | None, set[str]] = {None: set()}
         for sp in speakers:

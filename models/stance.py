@@ -61,4 +61,9 @@ class StanceModel:
                 "accuracy": overall.get("accuracy"),
                 "per_dataset_macro_f1": per_ds,
             },
+            "served": {
+                "scope": "claims that mention the target (options.stance_scope)",
+                "explicit_evidence": m.get("dev_with_cues", {}).get("explicit_evidence"),
+                "dev_macro_f1_with_evidence": m.get("dev_with_cues", {}).get("overall", {}).get("macro_f1"),
+            },
         }

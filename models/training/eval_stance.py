@@ -103,15 +103,17 @@ def evaluate_with_cues(model, dev_parts: dict, weights: Sequence[float] = (3.0, 
           f" its label equals gold on {hits} ({hits / max(1, fired):.3f})")
 
     def run(weight: float | None) -> dict:
-        preds = {}
-        for name, (items, dists, cues) in parts.items():
+        # evaluate() asks for the datasets in order; hand it the precomputed labels one by one
+        queue = []
+        for _items, dists, cues in parts.values():
             out = []
             for dist, cue in zip(dists, cues, strict=True):
                 if weight is not None and cue is not None:
                     dist = combine(dist, cue, weight)
                 out.append(LABELS.index(max(dist, key=dist.get)))
-            preds[name] = out
-        return evaluate(lambda pairs, it=iter(preds.values()): next(it), {k: v[0] for k, v in parts.items()})
+            queue.append(out)
+        queue.reverse()
+        return evaluate(lambda _pairs: queue.pop(), {k: v[0] for k, v in parts.items()})
 
     print("== classifier alone")
     run(None)

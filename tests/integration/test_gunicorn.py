@@ -82,6 +82,13 @@ def test_seed_article_end_to_end(server, seed_text):
                 assert seed_text[c[key]["start"]:c[key]["end"]] == c[key]["text"]
     he = next(c for c in body["claims"] if c["cue"] and c["cue"]["text"] == "emphasized")
     assert he["speaker_mention"]["text"] == "He" and names[he["speaker_id"]] == "a senior U.S. official"
+    # who is for and who is against the ceasefire (issue 4), over HTTP
+    stances = {names[s["speaker_id"]]: s["label"] for s in body["speaker_stances"] if s["target"] == "ceasefire"}
+    assert stances["a senior U.S. official"] == "against"
+    assert stances["China"] == "favor" and stances["Ukraine"] == "favor"
+    evidence = [st["evidence"] for c in body["claims"] for st in c["stances"] if st["evidence"]]
+    assert {e["text"] for e in evidence} == {"opposes", "urged"}
+    assert all(seed_text[e["start"]:e["end"]] == e["text"] for e in evidence)
 
 
 def test_batch_with_one_bad_document(server, seed_text):
