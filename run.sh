@@ -24,6 +24,9 @@ shift || true
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HOME=${HF_HOME:-$PWD/.hf}
 # fewer glibc malloc arenas: ~280 MB less peak RSS per worker with threads (benchmarks/)
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# spaCy's matrix products go through numpy (models/nlp.py); one OpenBLAS thread per process, as torch
+# already takes its own threads per worker
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 case "$cmd" in
   setup) setup ;;
   serve)

@@ -5,6 +5,7 @@ warm p50/p95 latency per article, articles/s with 1 and 2 gunicorn workers, peak
 and cold start time (gunicorn launch to /v1/ready = 200).
 
     python benchmarks/bench_service.py [--articles 200] [--workers 1 2] [--out FILE.json]
+                                       [--env CLAIMSCOPE_QUANTIZE=1 ...]
 
 Targets (issue 5): seed p50 <= 300 ms, >= 5 articles/s on 2 cores, <= 1 GB RSS per worker.
 """
@@ -55,12 +56,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(workers: int, docs: list[str], seed: str, log: Path) -> dict[str, float]:
+def run(workers: int, docs: list[str], seed: str, log: Path, extra_env: dict[str, str]) -> dict[str, float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {"CLAIMSCOPE_JOB_DB": str(log.with_suffix(".sqlite3")), "CLAIMSCOPE_JOB_WORKER": "false",
            "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),  # as run.sh and the image serve
-           "CLAIMSCOPE_REQUEST_TIMEOUT": "300", "CLAIMSCOPE_MAX_INFLIGHT": "64"}
+           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
+           "CLAIMSCOPE_REQUEST_TIMEOUT": "300", "CLAIMSCOPE_MAX_INFLIGHT": "64", **extra_env}
     launched = time.perf_counter()
     server = start_gunicorn(port, env, log, workers=workers)
     try:
@@ -115,6 +117,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra environment for the server, e.g. CLAIMSCOPE_QUANTIZE=1")
     args = parser.parse_args()
     seed = (ROOT / "seeds" / "ukraine-negotiations.txt").read_text(encoding="utf-8")
     docs = articles(args.articles)
@@ -124,7 +128,10 @@ def main() -> None:
     rows = []
     log_dir = Path(os.environ.get("TMPDIR", "/tmp"))
     for workers in args.workers:
-        row = run(workers, docs, seed, log_dir / f"claimscope-bench-{workers}.log")
+        extra = dict(item.split("=", 1) for item in args.env)
+        row = run(workers, docs, seed, log_dir / f"claimscope-bench-{workers}.log", extra)
+        if extra:
+            row["env"] = extra
         rows.append(row)
         print(json.dumps(row))
     if args.out:

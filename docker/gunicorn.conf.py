@@ -17,6 +17,8 @@ loglevel = os.environ.get("CLAIMSCOPE_LOG_LEVEL", "info")
 preload_app = False
 # workers x torch threads <= cores; forked workers inherit this environment
 os.environ.setdefault("CLAIMSCOPE_TORCH_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+# spaCy's matrix products run on numpy's OpenBLAS (models/nlp.py): one thread, beside torch's
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # /metrics adds up every worker through prometheus_client's multiprocess mode
 if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:

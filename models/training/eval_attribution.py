@@ -265,6 +265,8 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--time-threads", default="", help="e.g. 1,2: also time extract() ms/article")
     ap.add_argument("--json", type=Path, default=None, help="write all results as JSON here")
+    ap.add_argument("--overlap", type=int, default=None,
+                    help="wordpieces shared by neighbouring tagger windows (default: the weights' setting)")
     ap.add_argument(
         "--write-metrics",
         action="store_true",
@@ -286,6 +288,10 @@ def main(argv=None) -> int:
         except (ImportError, FileNotFoundError, AttributeError) as err:
             print(f"[{kind}] not available: {err}")
             continue
+        if args.overlap is not None:
+            tagger = getattr(ex, "tagger", ex)
+            if hasattr(tagger, "overlap"):
+                tagger.overlap = args.overlap
         res = evaluate(ex, articles)
         if args.time_threads:
             res["ms_per_article"] = {
