@@ -1,6 +1,6 @@
 """Cost per article of each pipeline part, in process, on PolNeAR dev texts (warm, CPU).
 
-    python benchmarks/bench_components.py [--articles 40] [--threads 2]
+    python benchmarks/bench_components.py [--articles 40] [--threads 2] [--models fast|full]
 
 Prints ms per article for: spaCy parse, the attribution extractor (hybrid), check-worthiness of
 the article's claims, stance of its claims toward one target, and the whole pipeline with one
@@ -24,6 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--models", choices=["fast", "full"], default=None, help="default: CLAIMSCOPE_MODELS")
     args = parser.parse_args()
     import torch
 
@@ -32,7 +33,7 @@ def main() -> None:
     from models.nlp import load_spacy
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR_DEV.glob("*.txt"))][: args.articles]
-    pipeline = load_predictor()
+    pipeline = load_predictor(models=args.models)
     nlp = load_spacy()
     pipeline.predict([DocumentInput(texts[0])])  # warm-up
     docs = [nlp(t) for t in texts]
@@ -46,7 +47,7 @@ def main() -> None:
         return round((time.perf_counter() - started) * 1000 / len(items), 1)
 
     row = {
-        "articles": len(texts), "threads": args.threads,
+        "articles": len(texts), "threads": args.threads, "models": pipeline.models,
         "claims_per_article": round(sum(map(len, claims)) / len(claims), 1),
         "spacy_parse_ms": ms(nlp, texts),
         "extractor_ms": ms(pipeline.extractor.extract_doc, docs),

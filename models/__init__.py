@@ -34,6 +34,10 @@ __all__ = [
 ]
 
 
-def load_predictor(extractor: str = "auto") -> Any:
-    """Load the full pipeline with every trained part found in models/weights/."""
-    return ClaimPipeline.load(extractor=extractor)
+def load_predictor(extractor: str = "auto", models: str | None = None) -> Any:
+    """Load the pipeline with every trained part found in models/weights/.
+
+    ``models``: "full" (the 6-layer models, the default) or "fast" (the distilled students);
+    None reads CLAIMSCOPE_MODELS.
+    """
+    return ClaimPipeline.load(extractor=extractor, models=models)

@@ -41,6 +41,8 @@ class CheckworthinessModel:
             "name": NAME,
             "version": VERSION,
             "base_model": m.get("base_model", "sentence-transformers/all-MiniLM-L6-v2"),
+            "weights": self._clf.path.name,
+            "layers": self._clf.layers,
             "training_data": m.get("training_data", []),
             "threshold": self.threshold,
             "dev_metrics": {k: dev[k] for k in ("precision", "recall", "f1", "accuracy") if k in dev},

@@ -38,6 +38,7 @@ class SequenceClassifier:
         self.max_length = max_length
         self.batch_size = batch_size
         self.metrics: dict = read_metrics(self.path)
+        self.layers = int(self.model.config.num_hidden_layers)
         id2label = getattr(self.model.config, "id2label", None) or {}
         self.labels = [str(id2label[i]) for i in sorted(id2label)]
         self._lock = threading.Lock()
@@ -100,6 +101,23 @@ def read_metrics(path: Path) -> dict:
 # --------------------------------------------------------------------------- training helpers
 
 
+def distill_loss(student_logits, teacher_logits, temperature: float, mask=None):  # type: ignore[no-untyped-def]
+    """Soft-target loss: KL(teacher || student) at ``temperature``, times T^2 (Hinton et al. 2015).
+
+    Logits are ``[..., classes]``; ``mask`` (same leading shape, bool) selects the positions that
+    count (for a tagger: real wordpieces, not padding or [CLS]/[SEP]).
+    """
+    import torch
+
+    t = float(temperature)
+    s = torch.log_softmax(student_logits.float() / t, dim=-1)
+    p = torch.softmax(teacher_logits.float() / t, dim=-1)
+    kl = (p * (torch.log(p.clamp_min(1e-12)) - s)).sum(-1)
+    if mask is not None:
+        kl = kl[mask]
+    return kl.mean() * t * t
+
+
 def seed_everything(seed: int) -> None:
     import numpy as np
     import torch
@@ -142,11 +160,16 @@ def fine_tune(
     time_limit_s: float | None = None,
     log_every: int = 50,
     log: Callable[[str], None] | None = None,
+    teacher=None,  # type: ignore[no-untyped-def]
+    kd_alpha: float = 0.5,
+    kd_temperature: float = 2.0,
 ) -> dict:
     """Plain AdamW loop with linear warmup/decay. Returns run statistics.
 
     Batches are length-bucketed within shuffled chunks to cut padding on CPU. ``epochs`` may be
-    fractional. Stops early (cleanly) when ``time_limit_s`` is exceeded.
+    fractional. Stops early (cleanly) when ``time_limit_s`` is exceeded. With a ``teacher`` (a
+    model with the same labels and tokenizer) the loss is ``kd_alpha`` x the soft-target loss at
+    ``kd_temperature`` + (1 - ``kd_alpha``) x the hard-label loss.
     """
     import torch
 
@@ -203,6 +226,10 @@ def fine_tune(
         y = torch.tensor([labels[i] for i in idx], dtype=torch.long)
         logits = model(**enc).logits
         loss = loss_fn(logits, y)
+        if teacher is not None:
+            with torch.inference_mode():
+                soft = teacher(**enc).logits.float()
+            loss = kd_alpha * distill_loss(logits, soft.clone(), kd_temperature) + (1 - kd_alpha) * loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

@@ -95,27 +95,38 @@ def aggregate_stances(claims: Sequence[Claim]) -> list[SpeakerStance]:
 class ClaimPipeline:
     """The Predictor: load() once, then predict(batch) from any thread."""
 
-    def __init__(self, extractor: Any, checkworthiness: Any = None, stance: Any = None) -> None:
+    def __init__(
+        self, extractor: Any, checkworthiness: Any = None, stance: Any = None, models: str | None = None
+    ) -> None:
         self.extractor = extractor
         self.checkworthiness = checkworthiness
         self.stance = stance
+        self.models = models  # the model set these parts come from ("fast" or "full")
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, extractor: str = "auto") -> ClaimPipeline:
+    def load(cls, extractor: str = "auto", models: str | None = None) -> ClaimPipeline:
+        """``models``: "full" or "fast" (distilled students where they exist); None: CLAIMSCOPE_MODELS."""
         from . import components
 
+        models = components.model_set(models)
         load_spacy()
         return cls(
-            components.load_extractor(extractor),
-            components.load_optional("checkworthiness"),
-            components.load_optional("stance"),
+            components.load_extractor(extractor, models),
+            components.load_optional("checkworthiness", models),
+            components.load_optional("stance", models),
+            models=models,
         )
 
     def info(self) -> dict[str, Any]:
         parts = [self.extractor.info()]
         parts += [m.info() for m in (self.checkworthiness, self.stance) if m is not None]
-        return {"name": PIPELINE_NAME, "version": __version__, "components": parts}
+        return {
+            "name": PIPELINE_NAME,
+            "version": __version__,
+            "model_set": self.models,
+            "components": parts,
+        }
 
     @property
     def model_ref(self) -> dict[str, str]:

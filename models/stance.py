@@ -54,6 +54,8 @@ class StanceModel:
             "name": NAME,
             "version": VERSION,
             "base_model": m.get("base_model", "sentence-transformers/all-MiniLM-L6-v2"),
+            "weights": self._clf.path.name,
+            "layers": self._clf.layers,
             "labels": list(LABELS),
             "training_data": m.get("training_data", []),
             "dev_metrics": {

@@ -393,6 +393,8 @@ class AttributionTagger:
             "version": VERSION,
             "base": self.meta.get("base", "sentence-transformers/all-MiniLM-L6-v2 (MiniLM-L6-H384-uncased)"),
             "training_data": self.meta.get("training_data", "PolNeAR v1.0.0 train"),
+            "weights": self.path.name,
+            "layers": self.model.config.num_hidden_layers,
             "dev_metrics": self.meta.get("dev", {}),
             "max_length": self.max_length,
             "overlap": self.overlap,

@@ -136,6 +136,9 @@ class BatchOut(Schema):
 class ModelsOut(Schema):
     name = fields.String(required=True)
     version = fields.String(required=True)
+    model_set = fields.String(allow_none=True, metadata={
+        "description": "full (the 6-layer models, default) or fast (distilled students where they "
+        "exist); set with CLAIMSCOPE_MODELS"})
     components = fields.List(fields.Dict(), required=True)
 
 

@@ -27,7 +27,7 @@ def _extract(args: argparse.Namespace) -> int:
         print(json.dumps({"error": {"code": "validation_error", "message": "Invalid input",
                                     "details": errors}}), file=sys.stderr)
         return 2
-    predictor = load_predictor(extractor=args.extractor)
+    predictor = load_predictor(extractor=args.extractor, models=args.models)
     doc = DocumentInput(text=text, id=args.id or (None if args.file == "-" else Path(args.file).name),
                         targets=tuple(args.target) if args.target else None)
     result = predictor.predict([doc])[0]
@@ -49,7 +49,7 @@ def _batch(args: argparse.Namespace) -> int:
     schema = ExtractIn()
     source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
     lines = [line for line in source.read().splitlines() if line.strip()]
-    predictor = load_predictor(extractor=args.extractor)
+    predictor = load_predictor(extractor=args.extractor, models=args.models)
     failed = 0
     with open(args.output, "w", encoding="utf-8") as out, tqdm(total=len(lines), unit="doc",
                                                                 disable=args.quiet) as bar:
@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     ext.add_argument("--id")
     ext.add_argument("--extractor", default=os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"),
                      choices=["auto", "hybrid", "transformer", "spacy"])
+    ext.add_argument("--models", default=os.environ.get("CLAIMSCOPE_MODELS", "full"), choices=["full", "fast"],
+                     help="full: the 6-layer models (default); fast: the distilled students")
     ext.add_argument("--pretty", action="store_true")
     ext.set_defaults(func=_extract)
     bat = sub.add_parser("batch", help="extract a JSONL file of extract requests into a JSONL file")
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     bat.add_argument("--batch-size", type=int, default=8)
     bat.add_argument("--extractor", default=os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"),
                      choices=["auto", "hybrid", "transformer", "spacy"])
+    bat.add_argument("--models", default=os.environ.get("CLAIMSCOPE_MODELS", "full"), choices=["full", "fast"],
+                     help="full: the 6-layer models (default); fast: the distilled students")
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
     bat.set_defaults(func=_batch)
     wrk = sub.add_parser("worker", help="run an RQ worker (CLAIMSCOPE_JOB_BACKEND=rq)")

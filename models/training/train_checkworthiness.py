@@ -6,6 +6,13 @@ ClaimBuster sentences are added only when neither their sentence id nor their (n
 occurs in CT24 train or dev (the sets share the same debates). CT24 train sentences whose text
 also occurs in CT24 dev are dropped. Dev = CT24 dev: the threshold maximising positive-class F1
 is chosen there and stored in metrics.json.
+
+A smaller student is distilled from the trained model by keeping some of its layers and training
+on the gold labels plus the teacher's soft labels:
+
+    python -m models.training.train_checkworthiness --init models/weights/checkworthiness \
+        --keep-layers 0,3 --teacher models/weights/checkworthiness --epochs 1 \
+        --out models/weights/checkworthiness-fast
 """
 
 from __future__ import annotations
@@ -98,12 +105,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=0, help="stop training after N seconds")
     ap.add_argument("--probe", type=int, default=0, help="only time N training batches and exit")
+    ap.add_argument("--init", type=Path, default=None, help="start from this model (default: the base encoder)")
+    ap.add_argument("--keep-layers", default="", help="keep only these encoder layers of --init, e.g. 0,3")
+    ap.add_argument("--teacher", type=Path, default=None, help="distil from this trained model")
+    ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft-target loss")
+    ap.add_argument("--kd-temperature", type=float, default=2.0)
     ap.add_argument("--out", type=Path, default=weights_path(NAME))
     args = ap.parse_args(argv)
 
     import torch
 
     from models.classifier import fine_tune, new_model, predict_with, save_weights, seed_everything
+    from models.encoder import keep_layers
 
     torch.set_num_threads(args.threads)
     seed_everything(SEED)
@@ -113,7 +126,21 @@ def main(argv: list[str] | None = None) -> int:
     settings["seed"] = SEED
     print("settings:", json.dumps(settings))
     print("data:", json.dumps(stats))
-    tokenizer, model = new_model(2, {0: "not_checkworthy", 1: "checkworthy"})
+    teacher = None
+    if args.init:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(str(args.init))
+        model = AutoModelForSequenceClassification.from_pretrained(str(args.init), dtype=torch.float32)
+    else:
+        tokenizer, model = new_model(2, {0: "not_checkworthy", 1: "checkworthy"})
+    if args.keep_layers:
+        keep_layers(model, args.keep_layers.split(","))
+    if args.teacher:
+        from transformers import AutoModelForSequenceClassification
+
+        teacher = AutoModelForSequenceClassification.from_pretrained(str(args.teacher), dtype=torch.float32).eval()
+    print(f"student layers={model.config.num_hidden_layers} teacher={args.teacher}", flush=True)
     if args.probe:
         n = args.probe * args.batch_size
         t0 = time.time()
@@ -126,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             max_length=args.max_length,
             log_every=max(1, args.probe),
+            teacher=teacher,
         )
         print(f"probe: {args.probe} batches in {time.time() - t0:.1f}s")
         return 0
@@ -140,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         lr=args.lr,
         seed=SEED,
         time_limit_s=args.time_limit or None,
+        teacher=teacher,
+        kd_alpha=args.kd_alpha,
+        kd_temperature=args.kd_temperature,
     )
     dev = read_ct24("dev")
     probs = [p[1] for p in predict_with(model, tokenizer, [t for _, t, _ in dev], args.max_length)]
@@ -148,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.time() - t_start
     metrics = {
         "name": "claimscope-" + NAME,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2",
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2"
+        + (f", {model.config.num_hidden_layers} of its 6 layers, distilled from {args.teacher.name}" if teacher else ""),
+        "layers": model.config.num_hidden_layers,
         "labels": ["not_checkworthy", "checkworthy"],
         "max_length": args.max_length,
         "threshold": best["threshold"],

@@ -19,11 +19,15 @@ needs_stance = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def cw():
+@pytest.fixture(scope="module", params=["checkworthiness", "checkworthiness-fast"])
+def cw(request):
+    """The 6-layer model and the student distilled from it: both must pass every test."""
+    path = weights_path(request.param)
+    if not (path / "model.safetensors").exists():
+        pytest.skip(f"{request.param} weights not trained")
     from models.checkworthiness import CheckworthinessModel
 
-    return CheckworthinessModel.load()
+    return CheckworthinessModel.load(path)
 
 
 @pytest.fixture(scope="module")

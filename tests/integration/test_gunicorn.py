@@ -32,10 +32,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server():
+@pytest.fixture(scope="module", params=["full", "fast"])
+def server(request):
+    """gunicorn serving each model set: the 6-layer models and the distilled students."""
     port = _free_port()
-    env = dict(os.environ, CLAIMSCOPE_BIND=f"127.0.0.1:{port}", CLAIMSCOPE_WORKERS="1")
+    env = dict(os.environ, CLAIMSCOPE_BIND=f"127.0.0.1:{port}", CLAIMSCOPE_WORKERS="1",
+               CLAIMSCOPE_MODELS=request.param)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "docker/gunicorn.conf.py", "service:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -64,24 +66,41 @@ def server():
             proc.kill()
 
 
-def test_seed_article_end_to_end(server, seed_text):
-    base = server
+def _known_fast_miss(request: pytest.FixtureRequest, reason: str) -> None:
+    """A seed detail the 6-layer models get right and the distilled students do not (strict xfail)."""
+    if request.node.callspec.params.get("server") == "fast":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def _seed_body(base: str, seed_text: str) -> dict:
     r = requests.post(f"{base}/v1/extract", json={"text": seed_text, "id": "seed", "targets": ["ceasefire"]},
                       timeout=120)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["id"] == "seed" and body["targets"] == ["ceasefire"]
-    names = {s["id"]: s["name"] for s in body["speakers"]}
-    found = [(c["cue"]["text"] if c["cue"] else None, c["text"], names.get(c["speaker_id"])) for c in body["claims"]]
-    for cue, content, speaker in SEED_EXPECTED:
-        assert any(f[0] == cue and f[1].startswith(content) and f[2] == speaker for f in found), (cue, content, found)
     for c in body["claims"]:
         assert seed_text[c["start"]:c["end"]] == c["text"]
         for key in ("cue", "speaker_mention"):
             if c[key]:
                 assert seed_text[c[key]["start"]:c[key]["end"]] == c[key]["text"]
+    return body
+
+
+def test_seed_article_end_to_end(server, seed_text, request):
+    _known_fast_miss(request, "the 3-layer tagger gives 'He emphasized' the content of the sentence "
+                     "before ('any pause in fighting ...') instead of 'the Security Council bears ...'")
+    body = _seed_body(server, seed_text)
+    names = {s["id"]: s["name"] for s in body["speakers"]}
+    found = [(c["cue"]["text"] if c["cue"] else None, c["text"], names.get(c["speaker_id"])) for c in body["claims"]]
+    for cue, content, speaker in SEED_EXPECTED:
+        assert any(f[0] == cue and f[1].startswith(content) and f[2] == speaker for f in found), (cue, content, found)
     he = next(c for c in body["claims"] if c["cue"] and c["cue"]["text"] == "emphasized")
     assert he["speaker_mention"]["text"] == "He" and names[he["speaker_id"]] == "a senior U.S. official"
+
+
+def test_seed_stances_over_http(server, seed_text):
+    body = _seed_body(server, seed_text)
+    names = {s["id"]: s["name"] for s in body["speakers"]}
     # who is for and who is against the ceasefire (issue 4), over HTTP
     stances = {names[s["speaker_id"]]: s["label"] for s in body["speaker_stances"] if s["target"] == "ceasefire"}
     assert stances["a senior U.S. official"] == "against"
@@ -113,9 +132,17 @@ def test_errors_and_docs_over_http(server):
     assert requests.get(f"{base}/openapi.json", timeout=10).json()["openapi"].startswith("3.")
     models = requests.get(f"{base}/v1/models", timeout=10).json()
     assert models["name"] == "claimscope" and models["components"]
+    layers = {c["name"]: c.get("layers") for c in models["components"]}
+    fast = models["model_set"] == "fast"
+    assert models["model_set"] in {"full", "fast"}
+    assert layers["claimscope-attribution"] == (3 if fast else 6)
+    assert layers["claimscope-checkworthiness"] == (3 if fast else 6)
+    assert layers["claimscope-stance"] == 6  # no stance student
 
 
-def test_seed_paragraphs_1_to_3_are_the_officials(server, seed_text):
+def test_seed_paragraphs_1_to_3_are_the_officials(server, seed_text, request):
+    _known_fast_miss(request, "the 3-layer tagger tags 'to the United Nations Security Council' as a "
+                     "source and leaves the 'calls for' of paragraph 2 without a speaker")
     base = server
     body = requests.post(f"{base}/v1/extract", json={"text": seed_text}, timeout=120).json()
     names = {s["id"]: s["name"] for s in body["speakers"]}

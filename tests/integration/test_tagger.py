@@ -9,13 +9,15 @@ from models.encoder import weights_path
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def tagger():
-    if not (weights_path("attribution") / "model.safetensors").exists():
-        pytest.skip("attribution weights not trained")
+@pytest.fixture(scope="module", params=["attribution", "attribution-fast"])
+def tagger(request):
+    """The 6-layer tagger and the 3-layer student distilled from it: both must pass every test."""
+    path = weights_path(request.param)
+    if not (path / "model.safetensors").exists():
+        pytest.skip(f"{request.param} weights not trained")
     from models.tagger import AttributionTagger
 
-    return AttributionTagger.load()
+    return AttributionTagger.load(path)
 
 
 def _covers(text: str, span, word: str) -> bool:
@@ -86,3 +88,5 @@ def test_info(tagger):
     info = tagger.info()
     assert info["name"] == "claimscope-attribution"
     assert "version" in info and "base" in info and "training_data" in info
+    assert info["weights"] in {"attribution", "attribution-fast"}
+    assert info["layers"] == (3 if info["weights"] == "attribution-fast" else 6)

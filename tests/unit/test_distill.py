@@ -1,0 +1,110 @@
+"""Distillation helpers (layer keeping, soft-target loss) and the fast / full model-set choice."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _tiny_tagger(layers: int = 4):
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=50,
+        hidden_size=16,
+        num_hidden_layers=layers,
+        num_attention_heads=2,
+        intermediate_size=32,
+        num_labels=3,
+    )
+    return BertForTokenClassification(config).eval()
+
+
+def test_keep_layers_keeps_the_chosen_layers_in_order():
+    import torch
+
+    from models.encoder import keep_layers
+
+    model = _tiny_tagger(4)
+    originals = list(model.bert.encoder.layer)
+    keep_layers(model, ["0", "2"])
+    assert model.config.num_hidden_layers == 2
+    assert list(model.bert.encoder.layer) == [originals[0], originals[2]]
+    ids = torch.tensor([[1, 5, 7, 2]])
+    with torch.inference_mode():
+        logits = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits
+    assert logits.shape == (1, 4, 3)
+
+
+@pytest.mark.parametrize("bad", [[], [4], [-1]])
+def test_keep_layers_rejects_bad_indices(bad):
+    from models.encoder import keep_layers
+
+    model = _tiny_tagger(4)
+    with pytest.raises(ValueError):
+        keep_layers(model, bad)
+    assert model.config.num_hidden_layers == 4
+
+
+def test_distill_loss_is_zero_for_the_teacher_itself_and_positive_otherwise():
+    import torch
+
+    from models.classifier import distill_loss
+
+    torch.manual_seed(0)
+    teacher = torch.randn(2, 5, 3)
+    assert distill_loss(teacher, teacher, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    student = torch.randn(2, 5, 3, requires_grad=True)
+    loss = distill_loss(student, teacher, 2.0)
+    assert loss.item() > 0
+    loss.backward()
+    assert student.grad is not None and student.grad.abs().sum() > 0
+
+
+def test_distill_loss_counts_only_masked_positions():
+    import torch
+
+    from models.classifier import distill_loss
+
+    torch.manual_seed(1)
+    teacher = torch.randn(1, 4, 3)
+    student = teacher.clone()
+    student[0, 3] = torch.tensor([9.0, -9.0, 0.0])  # differs only at a padding position
+    mask = torch.tensor([[True, True, True, False]])
+    assert distill_loss(student, teacher, 1.0, mask=mask).item() == pytest.approx(0.0, abs=1e-6)
+    assert distill_loss(student, teacher, 1.0).item() > 0.1
+
+
+@pytest.fixture
+def weights_dir(tmp_path, monkeypatch):
+    import models.encoder
+
+    for name in ("attribution", "attribution-fast", "checkworthiness"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "model.safetensors").write_bytes(b"")
+    monkeypatch.setattr(models.encoder, "WEIGHTS_DIR", tmp_path)
+    monkeypatch.delenv("CLAIMSCOPE_MODELS", raising=False)
+    return tmp_path
+
+
+def test_fast_set_serves_a_student_where_one_exists(weights_dir, monkeypatch):
+    from models.components import DEFAULT_MODEL_SET, weights_for
+
+    assert DEFAULT_MODEL_SET == "full"
+    assert weights_for("attribution") == weights_dir / "attribution"
+    assert weights_for("attribution", "fast") == weights_dir / "attribution-fast"
+    assert weights_for("checkworthiness", "fast") == weights_dir / "checkworthiness"  # no student: full model
+    monkeypatch.setenv("CLAIMSCOPE_MODELS", "FAST")
+    assert weights_for("attribution") == weights_dir / "attribution-fast"
+    assert weights_for("attribution", "full") == weights_dir / "attribution"
+
+
+def test_unknown_model_set_is_refused(weights_dir, monkeypatch):
+    from models.components import model_set
+
+    with pytest.raises(ValueError, match="unknown model set"):
+        model_set("tiny")
+    monkeypatch.setenv("CLAIMSCOPE_MODELS", "medium")
+    with pytest.raises(ValueError, match="unknown model set"):
+        model_set()
