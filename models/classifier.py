@@ -144,6 +144,39 @@ def new_model(num_labels: int, id2label: dict[int, str]):
     return tokenizer, model
 
 
+def build_student(
+    num_labels: int,
+    id2label: dict[int, str],
+    init: Path | None = None,
+    keep: str = "",
+    teacher_path: Path | None = None,
+):  # type: ignore[no-untyped-def]
+    """(tokenizer, model, teacher) for a training run.
+
+    The model starts from ``init`` (a trained model) or from the base encoder with a new head;
+    ``keep`` ("0,2,4") keeps only those encoder layers; ``teacher_path`` loads a trained model
+    to distil from (in eval mode), else the teacher is None.
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from models.encoder import keep_layers
+
+    if init is not None:
+        tokenizer = AutoTokenizer.from_pretrained(str(init))
+        model = AutoModelForSequenceClassification.from_pretrained(str(init), dtype=torch.float32)
+        if model.config.num_labels != num_labels:
+            raise ValueError(f"{init} has {model.config.num_labels} labels, expected {num_labels}")
+    else:
+        tokenizer, model = new_model(num_labels, id2label)
+    if keep:
+        keep_layers(model, [int(i) for i in keep.split(",")])
+    teacher = None
+    if teacher_path is not None:
+        teacher = AutoModelForSequenceClassification.from_pretrained(str(teacher_path), dtype=torch.float32).eval()
+    return tokenizer, model, teacher
+
+
 def fine_tune(
     model,
     tokenizer,

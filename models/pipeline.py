@@ -250,7 +250,8 @@ class ClaimPipeline:
             held_by_speaker,
             mentions,
             names_of,
-            terms_for,
+            terms_for_many,
+            words_of,
         )
 
         names: dict[str | None, set[str]] = {None: set()}
@@ -261,12 +262,13 @@ class ClaimPipeline:
                     known |= names_of(extra)
             names[sp.id] = known
         jobs: list[tuple[Claim, str, Any]] = []
+        target_terms = list(zip(targets, terms_for_many(targets), strict=True))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+            words = words_of(span) if span is not None else None
             cue_span = (claim.cue.start, claim.cue.end) if claim.cue is not None else None
-            for target in targets:
-                terms = terms_for(target)
-                found = mentions(span, terms) if span is not None and terms is not None else []
+            for target, terms in target_terms:
+                found = mentions(words, terms) if words is not None and terms is not None else []
                 if not found and scope != "all":
                     continue
                 cue = next((c for c in map(explicit_stance, found) if c is not None

@@ -115,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from models.classifier import fine_tune, new_model, predict_with, save_weights, seed_everything
-    from models.encoder import keep_layers
+    from models.classifier import build_student, fine_tune, predict_with, save_weights, seed_everything
 
     torch.set_num_threads(args.threads)
     seed_everything(SEED)
@@ -126,20 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     settings["seed"] = SEED
     print("settings:", json.dumps(settings))
     print("data:", json.dumps(stats))
-    teacher = None
-    if args.init:
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(str(args.init))
-        model = AutoModelForSequenceClassification.from_pretrained(str(args.init), dtype=torch.float32)
-    else:
-        tokenizer, model = new_model(2, {0: "not_checkworthy", 1: "checkworthy"})
-    if args.keep_layers:
-        keep_layers(model, args.keep_layers.split(","))
-    if args.teacher:
-        from transformers import AutoModelForSequenceClassification
-
-        teacher = AutoModelForSequenceClassification.from_pretrained(str(args.teacher), dtype=torch.float32).eval()
+    tokenizer, model, teacher = build_student(
+        2, {0: "not_checkworthy", 1: "checkworthy"}, args.init, args.keep_layers, args.teacher
+    )
     print(f"student layers={model.config.num_hidden_layers} teacher={args.teacher}", flush=True)
     if args.probe:
         n = args.probe * args.batch_size

@@ -3,6 +3,12 @@
     python -m models.training.train_stance --threads 1 --max-length 128 --epochs 1.2 \
         --vast-extract 60 --lr 8e-5
 
+The fast set's 3-layer student keeps layers 0, 2 and 4 of the trained model and learns from the
+gold labels plus the trained model's soft labels:
+
+    python -m models.training.train_stance --init models/weights/stance --keep-layers 0,2,4 \
+        --teacher models/weights/stance --vast-extract 60 --out models/weights/stance-fast ...
+
 Training pairs (target, text) and held-out dev splits:
   VAST        (topic, post or a 60-word topic-centred extract of it with --vast-extract) dev = 10% of NYT article ids (arc_id), seed 13
   Perspectrum (claim, perspective)          dev = its own dataset_split_v1.0.json "dev" claims
@@ -230,12 +236,17 @@ def main(argv: list[str] | None = None) -> int:
         help="cut VAST posts to a topic-centred extract of N words (0 = whole post)",
     )
     ap.add_argument("--probe", type=int, default=0, help="only time N training batches and exit")
+    ap.add_argument("--init", type=Path, default=None, help="start from this model (default: the base encoder)")
+    ap.add_argument("--keep-layers", default="", help="keep only these encoder layers of --init, e.g. 0,2,4")
+    ap.add_argument("--teacher", type=Path, default=None, help="distil from this trained model")
+    ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft-target loss")
+    ap.add_argument("--kd-temperature", type=float, default=2.0)
     ap.add_argument("--out", type=Path, default=weights_path(NAME))
     args = ap.parse_args(argv)
 
     import torch
 
-    from models.classifier import fine_tune, new_model, save_weights, seed_everything
+    from models.classifier import build_student, fine_tune, save_weights, seed_everything
     from models.training.eval_stance import evaluate
 
     torch.set_num_threads(args.threads)
@@ -265,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     print("settings:", json.dumps(settings))
     print("data:", json.dumps(data))
-    tokenizer, model = new_model(3, dict(enumerate(LABELS)))
+    tokenizer, model, teacher = build_student(
+        3, dict(enumerate(LABELS)), args.init, args.keep_layers, args.teacher
+    )
+    print(f"student layers={model.config.num_hidden_layers} teacher={args.teacher}", flush=True)
     inputs = [(t, x) for t, x, _ in mix]
     labels = [LABEL_ID[lab] for _, _, lab in mix]
     if args.probe:
@@ -280,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_size=args.batch_size,
             max_length=args.max_length,
             log_every=max(1, args.probe),
+            teacher=teacher,
         )
         print(f"probe: {args.probe} batches in {time.time() - t0:.1f}s")
         return 0
@@ -295,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         class_weights=class_weights,
         seed=SEED,
         time_limit_s=args.time_limit or None,
+        teacher=teacher,
+        kd_alpha=args.kd_alpha,
+        kd_temperature=args.kd_temperature,
     )
     from models.classifier import predict_with
 
@@ -306,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.time() - t_start
     metrics = {
         "name": "claimscope-" + NAME,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2",
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2"
+        + (f", {model.config.num_hidden_layers} of its 6 layers, distilled from {args.teacher.name}" if teacher else ""),
+        "layers": model.config.num_hidden_layers,
         "labels": LABELS,
         "max_length": args.max_length,
         "input": "tokenizer(target, text)",

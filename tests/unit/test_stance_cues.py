@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from models.nlp import load_spacy
-from models.stance_cues import combine, explicit_stance, held_by_speaker, mentions, names_of, terms_for
+from models.stance_cues import (
+    combine,
+    explicit_stance,
+    held_by_speaker,
+    mentions,
+    names_of,
+    target_terms,
+    terms_for,
+    terms_for_many,
+    words_of,
+)
 
 
 def evidence(target: str, text: str, speaker: set[str] | None = None):
@@ -80,3 +90,23 @@ def test_combine_multiplies_and_renormalises():
 
 def test_terms_for_blank_target_has_no_terms():
     assert terms_for("the of") is None
+
+
+def test_terms_for_many_parses_a_batch_like_one_at_a_time():
+    targets = ["ceasefire", "China's peace plan", "the Affordable Care Act", "  climate   change ", "the of",
+               "Donald Trump", "tariffs on steel"]
+    nlp = load_spacy()
+    alone = [target_terms(nlp(" ".join(t.split()))) for t in targets]
+    assert terms_for_many(targets) == alone
+    assert terms_for_many(list(reversed(targets))) == list(reversed(alone))  # now from the cache
+    assert alone[0].head == "ceasefire" and alone[4] is None
+
+
+@pytest.mark.parametrize("target", ["ceasefire", "peace plan", "China's peace plan", "negotiations", "sanctions"])
+def test_mentions_on_precomputed_words_matches_the_span(target):
+    doc = load_spacy()("China's peace plan calls for a cease-fire, then a cease fire, and talks on sanctions.")
+    terms = terms_for(target)
+    if target == "ceasefire":
+        assert [t.text for t in mentions(words_of(doc), terms)] == ["fire", "fire"]  # cease-fire, cease fire
+    assert [t.i for t in mentions(words_of(doc[2:]), terms)] == [t.i for t in mentions(doc[2:], terms)]
+    assert [t.i for t in mentions(words_of(doc), terms)] == [t.i for t in mentions(list(doc), terms)]
