@@ -89,9 +89,12 @@ def _worker(args: argparse.Namespace) -> int:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from .jobs.runner import RQ_QUEUE
+    from .jobs.runner import RQ_QUEUE, preload
 
     os.environ["CLAIMSCOPE_REDIS_URL"] = args.redis_url
+    # the models load before the first job is taken, so a dequeued job is leased within
+    # milliseconds (a job taken by a worker that then dies is handed out again by the sweeper)
+    preload()
     connection = Redis.from_url(args.redis_url)
     # SimpleWorker runs jobs in this process, so the models load once, not once per job
     worker = SimpleWorker([Queue(RQ_QUEUE, connection=connection)], connection=connection)

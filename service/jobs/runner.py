@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from typing import Any
 
 from ..metrics import record_documents
@@ -64,7 +66,20 @@ class EmbeddedWorker:
 
 
 class RQDispatcher:
-    """Hands documents to RQ workers, and re-enqueues those whose lease ran out."""
+    """Hands documents to RQ workers, and hands them out again when their message went astray.
+
+    Each chunk of documents travels in one RQ job (its "ticket"). The sweeper, every half lease:
+
+    * re-enqueues documents whose lease ran out (their worker died while holding them);
+    * re-enqueues pending documents whose ticket can no longer deliver them, a lease after it was
+      sent: the RQ job is gone or has ended, was taken by a worker more than a lease ago although
+      its documents were never leased (a worker that dies between dequeuing a job and leasing its
+      documents), or has left the queue without starting; and pending documents that never got a
+      ticket (the API process died between storing a job and enqueuing it).
+
+    Taking a document is idempotent (``RedisJobStore.start`` skips documents that are done or
+    leased), so a message sent twice costs a look-up, never a second prediction.
+    """
 
     def __init__(self, store: Any, redis_url: str, lease_seconds: float, chunk: int = 8) -> None:
         from redis import Redis
@@ -83,28 +98,71 @@ class RQDispatcher:
 
     def enqueue(self, job_id: str, indices: Sequence[int]) -> None:
         for part in minibatch(list(indices), self.chunk):
-            self.queue.enqueue(rq_task, job_id, part, job_timeout=max(60, int(self.lease_seconds * 4)))
+            message = self.queue.enqueue(rq_task, job_id, part, job_timeout=max(60, int(self.lease_seconds * 4)))
+            self.store.ticket(job_id, part, message.id)
 
     def _sweep(self) -> None:
         while not self.stop.wait(max(1.0, self.lease_seconds / 2)):
             try:
-                expired = self.store.expired()
-                by_job: dict[str, list[int]] = {}
-                for job_id, idx in expired:
-                    by_job.setdefault(job_id, []).append(idx)
-                for job_id, indices in by_job.items():
-                    log.warning("re-enqueueing %d abandoned documents of job %s", len(indices), job_id)
-                    self.store.requeue(job_id, indices)
-                    self.enqueue(job_id, indices)
+                self.sweep()
             except Exception:
                 log.exception("job sweeper iteration failed")
+
+    def sweep(self) -> None:
+        """One pass of the sweeper (see the class docstring)."""
+        by_job: dict[str, list[int]] = {}
+        for job_id, idx in self.store.expired():
+            by_job.setdefault(job_id, []).append(idx)
+        for job_id, indices in by_job.items():
+            log.warning("re-enqueueing %d abandoned documents of job %s", len(indices), job_id)
+            self.store.requeue(job_id, indices)
+            self.enqueue(job_id, indices)
+        now = time.time()
+        for job_id, created, groups in self.store.pending_tickets():
+            for ticket, indices in groups.items():
+                if self.undeliverable(ticket, created, now):
+                    log.warning("re-enqueueing %d pending documents of job %s (message %s went astray)",
+                                len(indices), job_id, ticket)
+                    self.enqueue(job_id, indices)
+
+    def undeliverable(self, ticket: str | None, created: float, now: float) -> bool:
+        """Whether the RQ job ``ticket`` can no longer deliver its pending documents."""
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        if ticket is None:
+            return now - created > self.lease_seconds
+        try:
+            message = Job.fetch(ticket, connection=self.queue.connection)
+        except NoSuchJobError:
+            return True
+        status = message.get_status(refresh=False)
+        if status == JobStatus.STARTED:
+            return now - _epoch(message.started_at, now) > self.lease_seconds
+        if status in (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED):
+            if status != JobStatus.QUEUED or self.queue.get_job_position(ticket) is not None:
+                return False
+            # dequeued (RQ's intermediate queue) but never started
+            return now - _epoch(message.enqueued_at, now) > self.lease_seconds
+        # finished, failed, stopped or canceled with documents still pending; waiting a lease
+        # keeps a job that fails at once (a worker that cannot load its models) from spinning
+        return now - _epoch(message.enqueued_at, now) > self.lease_seconds
+
+
+def _epoch(moment: Any, default: float) -> float:
+    """Seconds since the epoch of an RQ timestamp (naive datetimes are UTC)."""
+    if moment is None:
+        return default
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return float(moment.timestamp())
 
 
 _worker_state: dict[str, Any] = {}
 
 
-def rq_task(job_id: str, indices: list[int]) -> int:
-    """The RQ job: lease, predict and record some documents of a job (runs in an RQ worker)."""
+def preload() -> None:
+    """Load the store and the models of this RQ worker process (before it takes any job)."""
     if "predictor" not in _worker_state:
         from models import load_predictor
 
@@ -113,6 +171,11 @@ def rq_task(job_id: str, indices: list[int]) -> int:
         _worker_state["store"] = RedisJobStore(os.environ.get("CLAIMSCOPE_REDIS_URL", "redis://127.0.0.1:6379/0"))
         _worker_state["predictor"] = load_predictor(os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"))
         _worker_state["lease"] = float(os.environ.get("CLAIMSCOPE_JOB_LEASE_SECONDS", "60"))
+
+
+def rq_task(job_id: str, indices: list[int]) -> int:
+    """The RQ job: lease, predict and record some documents of a job (runs in an RQ worker)."""
+    preload()  # a no-op under `claimscope worker`, which loads the models before taking jobs
     store, lease = _worker_state["store"], _worker_state["lease"]
     # lease the whole chunk at once (a worker killed now leaves every one of them to the sweeper),
     # then renew the leases of the rest after each document

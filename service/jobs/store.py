@@ -308,6 +308,33 @@ class RedisJobStore:
             until = time.time() + lease_seconds
             self.redis.zadd(self._k(job_id, "lease"), {str(i): until for i in indices}, xx=True)
 
+    def ticket(self, job_id: str, indices: Sequence[int], ticket: str) -> None:
+        """Record the queue message (RQ job id) that carries these documents to a worker."""
+        if indices:
+            self.redis.hset(self._k(job_id, "ticket"), mapping={str(i): ticket for i in indices})
+
+    def pending_tickets_of(self, job_id: str) -> str | None:
+        """The ticket of the job's first pending document (None: no pending document or no ticket)."""
+        pending = self.pending(job_id)
+        ticket = self.redis.hget(self._k(job_id, "ticket"), str(pending[0])) if pending else None
+        return ticket.decode() if ticket else None
+
+    def pending_tickets(self) -> list[tuple[str, float, dict[str | None, list[int]]]]:
+        """For each active job with pending documents: (job id, created, {ticket or None: indices})."""
+        out = []
+        for raw in self.redis.smembers("claimscope:jobs:active"):
+            job_id = raw.decode()
+            pending = self.pending(job_id)
+            if not pending:
+                continue
+            created = float(self.redis.hget(self._k(job_id, "meta"), "created") or 0)
+            tickets = self.redis.hmget(self._k(job_id, "ticket"), [str(i) for i in pending])
+            groups: dict[str | None, list[int]] = {}
+            for idx, ticket in zip(pending, tickets, strict=True):
+                groups.setdefault(ticket.decode() if ticket else None, []).append(idx)
+            out.append((job_id, created, groups))
+        return out
+
     def requeue(self, job_id: str, indices: Sequence[int]) -> None:
         """Put abandoned documents back to pending (they are being enqueued again)."""
         pipe = self.redis.pipeline(transaction=True)
