@@ -32,6 +32,9 @@ class Config:
     JSON_SORT_KEYS = False
     API_KEYS = _list("CLAIMSCOPE_API_KEYS")
     RATE_LIMIT_PER_MINUTE = float(os.environ.get("CLAIMSCOPE_RATE_LIMIT_PER_MINUTE", "0"))
+    # where the buckets live: "" = Redis with the RQ job backend, else the SQLite file below
+    RATE_LIMIT_STORE = os.environ.get("CLAIMSCOPE_RATE_LIMIT_STORE", "")
+    RATE_LIMIT_DB = os.environ.get("CLAIMSCOPE_RATE_LIMIT_DB", "var/ratelimit.sqlite3")
     MAX_INFLIGHT = _int("CLAIMSCOPE_MAX_INFLIGHT", 4)
     REQUEST_TIMEOUT = float(os.environ.get("CLAIMSCOPE_REQUEST_TIMEOUT", "60"))
     CORS_ORIGINS = _list("CLAIMSCOPE_CORS_ORIGINS")

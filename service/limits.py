@@ -3,7 +3,10 @@
 - API keys (CLAIMSCOPE_API_KEYS="key1,key2"): when set, /v1/extract* and /v1/jobs* need the
   header X-API-Key (or Authorization: Bearer <key>); 401 otherwise.
 - Rate limit (CLAIMSCOPE_RATE_LIMIT_PER_MINUTE): a token bucket per key (or per client address
-  when keys are off), per worker process; 429 with Retry-After when empty.
+  when keys are off); 429 with Retry-After when empty. The buckets are shared by every worker
+  process: in an SQLite file on one host (CLAIMSCOPE_RATE_LIMIT_DB), or in Redis when the job
+  backend is RQ (every host); CLAIMSCOPE_RATE_LIMIT_STORE=memory|sqlite|redis overrides the choice.
+  Keys are stored as SHA-256 digests, never in clear.
 - Admission (CLAIMSCOPE_MAX_INFLIGHT): at most this many predictions run or wait per worker;
   beyond it a request gets 503 "overloaded" at once instead of queueing without bound.
 - Timeout (CLAIMSCOPE_REQUEST_TIMEOUT): a prediction that takes longer answers 503 "timeout";
@@ -12,13 +15,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import math
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
@@ -50,6 +56,8 @@ class TimedOut(APIError):
 
 
 class TokenBucket:
+    """In-process buckets: exact for one worker process only."""
+
     def __init__(self, per_minute: float, burst: float | None = None) -> None:
         self.rate = per_minute / 60.0
         self.capacity = burst if burst is not None else max(1.0, per_minute)
@@ -61,20 +69,110 @@ class TokenBucket:
         now = time.monotonic()
         with self._lock:
             tokens, last = self._tokens.get(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._tokens[key] = (tokens - 1.0, now)
-                return 0.0
+            tokens, wait = refill(tokens, last, now, self.rate, self.capacity)
             self._tokens[key] = (tokens, now)
-            return (1.0 - tokens) / self.rate
+            return wait
+
+
+def refill(tokens: float, last: float, now: float, rate: float, capacity: float) -> tuple[float, float]:
+    """The bucket after refilling since ``last`` and taking one token if it can:
+    (tokens left, 0) when allowed, else (tokens, seconds until a token is there)."""
+    tokens = min(capacity, tokens + max(0.0, now - last) * rate)
+    if tokens >= 1.0:
+        return tokens - 1.0, 0.0
+    return tokens, (1.0 - tokens) / rate
+
+
+class SQLiteTokenBucket:
+    """Buckets in an SQLite file, shared by all worker processes on one host.
+
+    Each take is one short write transaction (BEGIN IMMEDIATE serialises the processes).
+    """
+
+    def __init__(self, path: str, per_minute: float, burst: float | None = None) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = burst if burst is not None else max(1.0, per_minute)
+        self.path = path
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._db() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL, last REAL)")
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    def take(self, key: str) -> float:
+        db = self._db()
+        now = time.time()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT tokens, last FROM buckets WHERE key = ?", (key,)).fetchone()
+            tokens, last = row if row else (self.capacity, now)
+            tokens, wait = refill(tokens, last, now, self.rate, self.capacity)
+            db.execute("INSERT OR REPLACE INTO buckets (key, tokens, last) VALUES (?, ?, ?)", (key, tokens, now))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return wait
+
+
+# KEYS[1] the bucket; ARGV: rate per second, capacity. Redis's own clock, so hosts need not agree.
+_REDIS_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local rate, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'last')
+local tokens, last = tonumber(state[1]) or capacity, tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - last) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'last', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 60)
+return tostring(wait)
+"""
+
+
+class RedisTokenBucket:
+    """Buckets in Redis, shared by all workers on all hosts (one atomic script per take)."""
+
+    def __init__(self, url: str, per_minute: float, burst: float | None = None) -> None:
+        import redis
+
+        self.rate = per_minute / 60.0
+        self.capacity = burst if burst is not None else max(1.0, per_minute)
+        self.redis = redis.Redis.from_url(url)
+        self._take = self.redis.register_script(_REDIS_TAKE)
+
+    def take(self, key: str) -> float:
+        return float(self._take(keys=[f"claimscope:ratelimit:{key}"], args=[self.rate, self.capacity]))
+
+
+def make_bucket(cfg: Any) -> Any:
+    """The rate-limit buckets the configuration asks for (None when rate limiting is off)."""
+    per_minute = float(cfg["RATE_LIMIT_PER_MINUTE"])
+    if per_minute <= 0:
+        return None
+    store = cfg.get("RATE_LIMIT_STORE") or ("redis" if cfg["JOB_BACKEND"] == "rq" else "sqlite")
+    if store == "memory":
+        return TokenBucket(per_minute)
+    if store == "sqlite":
+        return SQLiteTokenBucket(cfg["RATE_LIMIT_DB"], per_minute)
+    if store == "redis":
+        return RedisTokenBucket(cfg["REDIS_URL"], per_minute)
+    raise ValueError(f"unknown rate-limit store {store!r}; expected memory, sqlite or redis")
 
 
 class Limits:
     def __init__(self, app: Flask) -> None:
         cfg = app.config
         self.keys = [k for k in cfg["API_KEYS"] if k]
-        per_minute = float(cfg["RATE_LIMIT_PER_MINUTE"])
-        self.bucket = TokenBucket(per_minute) if per_minute > 0 else None
+        self.bucket = make_bucket(cfg)
         self.timeout = float(cfg["REQUEST_TIMEOUT"])
         self.slots = threading.BoundedSemaphore(int(cfg["MAX_INFLIGHT"]))
         self.executor = ThreadPoolExecutor(max_workers=int(cfg["MAX_INFLIGHT"]), thread_name_prefix="predict")
@@ -91,7 +189,7 @@ class Limits:
             if not any(hmac.compare_digest(given, key) for key in self.keys):
                 raise Unauthorized("A valid API key is required in the X-API-Key header.",
                                    headers={"WWW-Authenticate": 'Bearer realm="claimscope"'})
-            client = "key:" + given
+            client = "key:" + hashlib.sha256(given.encode()).hexdigest()[:32]
         g.client = client
         if self.bucket is not None:
             wait = self.bucket.take(client)

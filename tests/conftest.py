@@ -25,6 +25,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     config["JOB_DB"] = str(tmp_path / "jobs.sqlite3")
+    config["RATE_LIMIT_DB"] = str(tmp_path / "ratelimit.sqlite3")
     config.update(overrides)
     return config
 

@@ -44,6 +44,49 @@ def test_rate_limit_per_key(tmp_path):
     assert client.post("/v1/extract", json=DOC, headers={"X-API-Key": "b"}).status_code == 200
 
 
+def test_rate_limit_is_shared_by_apps_on_one_file(tmp_path):
+    """Two apps (as two gunicorn workers) on one bucket file share each key's budget."""
+    config = make_config(tmp_path, API_KEYS=["a"], RATE_LIMIT_PER_MINUTE=3)
+    first, second = (create_app(config, predictor=FakePredictor()).test_client() for _ in range(2))
+    codes = [client.post("/v1/extract", json=DOC, headers={"X-API-Key": "a"}).status_code
+             for client in (first, second, first, second, first)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert b"key:a" not in (tmp_path / "ratelimit.sqlite3").read_bytes()  # keys are stored hashed
+
+
+def test_rate_limit_in_memory_is_per_app(tmp_path):
+    config = make_config(tmp_path, API_KEYS=["a"], RATE_LIMIT_PER_MINUTE=1, RATE_LIMIT_STORE="memory")
+    first, second = (create_app(config, predictor=FakePredictor()).test_client() for _ in range(2))
+    codes = [client.post("/v1/extract", json=DOC, headers={"X-API-Key": "a"}).status_code
+             for client in (first, second, first)]
+    assert codes == [200, 200, 429]
+
+
+def _take_many(path: str, n: int) -> int:
+    from service.limits import SQLiteTokenBucket
+
+    bucket = SQLiteTokenBucket(path, per_minute=6)
+    return sum(bucket.take("k") == 0 for _ in range(n))
+
+
+def test_sqlite_bucket_counts_across_processes(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = str(tmp_path / "buckets.sqlite3")
+    with ProcessPoolExecutor(max_workers=3) as pool:
+        allowed = list(pool.map(_take_many, [path] * 3, [5] * 3))
+    assert sum(allowed) == 6  # the capacity, once, whichever process took each token
+
+
+def test_refill_waits_and_recovers():
+    from service.limits import refill
+
+    assert refill(0.5, 0.0, 0.0, rate=0.1, capacity=3) == (0.5, 5.0)  # half a token at 0.1/s: 5 s
+    tokens, wait = refill(0.5, 0.0, 10.0, rate=0.1, capacity=3)
+    assert wait == 0 and abs(tokens - 0.5) < 1e-9
+    assert refill(0.0, 0.0, 1e6, rate=0.1, capacity=3) == (2.0, 0.0)  # never above capacity
+
+
 def test_timeout_is_a_clean_503(tmp_path):
     app = create_app(make_config(tmp_path, REQUEST_TIMEOUT=0.2), predictor=SlowPredictor(1.0))
     response = app.test_client().post("/v1/extract", json=DOC)
