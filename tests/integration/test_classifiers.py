@@ -30,11 +30,15 @@ def cw(request):
     return CheckworthinessModel.load(path)
 
 
-@pytest.fixture(scope="module")
-def stance():
+@pytest.fixture(scope="module", params=["stance", "stance-fast"])
+def stance(request):
+    """The 6-layer model and its 3-layer student: both must pass (and strictly fail) the same tests."""
+    path = weights_path(request.param)
+    if not (path / "model.safetensors").exists():
+        pytest.skip(f"{request.param} weights not trained")
     from models.stance import StanceModel
 
-    return StanceModel.load()
+    return StanceModel.load(path)
 
 
 @needs_cw
@@ -75,7 +79,7 @@ def test_stance_seed_favor(stance):
 @needs_stance
 @pytest.mark.xfail(
     strict=True,
-    reason="stance 1.0.0 predicts favor (0.56) here: opposition verbs "
+    reason="stance 1.0.0 predicts favor (0.56; its student 0.46) here: opposition verbs "
     "towards a short target are a known weakness, see models/cards/stance.md",
 )
 def test_stance_seed_against(stance):
@@ -105,10 +109,11 @@ def test_stance_labels_scores_and_consistency(stance):
     info = stance.info()
     assert info["name"] == "claimscope-stance"
     assert info["labels"] == ["favor", "against", "neutral"]
+    assert info["layers"] in (3, 6) and 0.5 < info["dev_metrics"]["macro_f1"] < 1.0
 
 
 @needs_stance
-@pytest.mark.xfail(strict=True, reason="stance 1.0.0 calls this unrelated pair 'against' (0.57)")
+@pytest.mark.xfail(strict=True, reason="stance 1.0.0 calls this unrelated pair 'against' (0.57; its student 0.48)")
 def test_stance_unrelated_text_is_neutral(stance):
     ((label, _),) = stance.predict([("tax cuts", "The weather in Paris was sunny on Sunday.")])
     assert label == "neutral"

@@ -137,7 +137,7 @@ def test_errors_and_docs_over_http(server):
     assert models["model_set"] in {"full", "fast"}
     assert layers["claimscope-attribution"] == (3 if fast else 6)
     assert layers["claimscope-checkworthiness"] == (3 if fast else 6)
-    assert layers["claimscope-stance"] == 6  # no stance student
+    assert layers["claimscope-stance"] == (3 if fast else 6)
 
 
 def test_seed_paragraphs_1_to_3_are_the_officials(server, seed_text, request):
