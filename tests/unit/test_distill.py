@@ -108,3 +108,26 @@ def test_unknown_model_set_is_refused(weights_dir, monkeypatch):
     monkeypatch.setenv("CLAIMSCOPE_MODELS", "medium")
     with pytest.raises(ValueError, match="unknown model set"):
         model_set()
+
+
+def test_build_student_from_a_trained_model_with_its_teacher(tmp_path):
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    from models.classifier import build_student
+
+    config = BertConfig(vocab_size=30, hidden_size=16, num_hidden_layers=4, num_attention_heads=2,
+                        intermediate_size=32, num_labels=3)
+    torch.manual_seed(0)
+    BertForSequenceClassification(config).save_pretrained(str(tmp_path))
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "ceasefire", "holds"]
+    (tmp_path / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    BertTokenizerFast(str(tmp_path / "vocab.txt")).save_pretrained(str(tmp_path))
+
+    _, student, teacher = build_student(3, {0: "a", 1: "b", 2: "c"}, init=tmp_path, keep="0,3", teacher_path=tmp_path)
+    assert student.config.num_hidden_layers == 2 and teacher.config.num_hidden_layers == 4
+    assert not teacher.training
+    kept = student.bert.encoder.layer[1].attention.self.query.weight
+    assert torch.equal(kept, teacher.bert.encoder.layer[3].attention.self.query.weight)
+    with pytest.raises(ValueError, match="labels"):
+        build_student(2, {0: "a", 1: "b"}, init=tmp_path)
