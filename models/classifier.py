@@ -24,7 +24,7 @@ TextInput = str | tuple[str, str]
 class SequenceClassifier:
     """A fine-tuned BERT-style sequence classifier loaded from a local weights folder."""
 
-    def __init__(self, path: Path, max_length: int = 128, batch_size: int = 32) -> None:
+    def __init__(self, path: Path, max_length: int = 128, batch_size: int = 32, token_budget: int = 512) -> None:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -37,6 +37,7 @@ class SequenceClassifier:
         self.model = prepare_for_inference(model)
         self.max_length = max_length
         self.batch_size = batch_size
+        self.token_budget = token_budget
         self.metrics: dict = read_metrics(self.path)
         self.layers = int(self.model.config.num_hidden_layers)
         id2label = getattr(self.model.config, "id2label", None) or {}
@@ -51,22 +52,56 @@ class SequenceClassifier:
         out: list[list[float]] = [[] for _ in items]
         if not items:
             return out
-        # batch inputs of similar length together, so little compute goes to padding
-        order = sorted(range(len(items)), key=lambda i: _length(items[i]))
+        rows = tokenize(self.tokenizer, items, self.max_length)
+        pad_id = self.tokenizer.pad_token_id or 0
         with self._lock, torch.inference_mode():
-            for i in range(0, len(order), self.batch_size):
-                idx = order[i : i + self.batch_size]
-                enc = encode(self.tokenizer, [items[j] for j in idx], self.max_length)
-                logits = self.model(**enc).logits.float()
-                for j, probs in zip(idx, torch.softmax(logits, dim=-1).tolist(), strict=True):
+            for idx in length_batches([len(ids) for ids, _ in rows], self.batch_size, self.token_budget):
+                width = max(len(rows[j][0]) for j in idx)
+                input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+                types = torch.zeros((len(idx), width), dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                for r, j in enumerate(idx):
+                    ids, tt = rows[j]
+                    input_ids[r, : len(ids)] = torch.tensor(ids)
+                    types[r, : len(tt)] = torch.tensor(tt)
+                    mask[r, : len(ids)] = 1
+                logits = self.model(input_ids=input_ids, attention_mask=mask, token_type_ids=types).logits
+                for j, probs in zip(idx, torch.softmax(logits.float(), dim=-1).tolist(), strict=True):
                     out[j] = probs
         return out
 
 
-def _length(item: TextInput) -> int:
-    if isinstance(item, (tuple, list)):
-        return sum(len(str(x or "")) for x in item)
-    return len(str(item or ""))
+def tokenize(tokenizer, items: Sequence[TextInput], max_length: int) -> list[tuple[list[int], list[int]]]:
+    """(input_ids, token_type_ids) of each input, truncated as ``encode`` does, unpadded."""
+    if isinstance(items[0], (tuple, list)):
+        enc = tokenizer([str(a or "") for a, _ in items], [str(b or "") for _, b in items],
+                        truncation="longest_first", max_length=max_length)
+    else:
+        enc = tokenizer([str(t or "") for t in items], truncation=True, max_length=max_length)
+    types = enc.get("token_type_ids") or [[0] * len(ids) for ids in enc["input_ids"]]
+    return list(zip(enc["input_ids"], types, strict=True))
+
+
+def length_batches(lengths: Sequence[int], max_batch: int, token_budget: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length: sorted by length, a batch closes when one
+    more row would pass ``max_batch`` rows or ``token_budget`` padded tokens (rows x longest).
+
+    Short inputs then share a batch and long ones do not pad the short: on the claims of 20
+    PolNeAR dev articles (23 wordpieces on average, up to 80) one padded batch of 32 cost the
+    3-layer check-worthiness model 263 ms per article and batches of 8 cost 159 to 198 ms.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        width = lengths[i]  # the longest so far, as the order is ascending
+        if current and (len(current) + 1 > max_batch or (len(current) + 1) * width > token_budget):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def encode(tokenizer, batch: Sequence[TextInput], max_length: int):

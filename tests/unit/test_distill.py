@@ -131,3 +131,17 @@ def test_build_student_from_a_trained_model_with_its_teacher(tmp_path):
     assert torch.equal(kept, teacher.bert.encoder.layer[3].attention.self.query.weight)
     with pytest.raises(ValueError, match="labels"):
         build_student(2, {0: "a", 1: "b"}, init=tmp_path)
+
+
+def test_length_batches_group_similar_lengths_within_budget() -> None:
+    from models.classifier import length_batches
+
+    lengths = [80, 10, 12, 11, 79, 9, 40]
+    batches = length_batches(lengths, max_batch=3, token_budget=100)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= 3 and len(batch) * max(lengths[i] for i in batch) <= 100 or len(batch) == 1
+    assert batches[0] == [5, 1, 3]  # the three shortest, in length order
+    assert [4] in batches and [0] in batches  # each long one alone: two of them would pass the budget
+    assert length_batches([], 8, 512) == []
+    assert length_batches([600], 8, 512) == [[0]]  # one row longer than the budget still runs
