@@ -232,9 +232,17 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
     def cues_between(a: int, b: int) -> int:
         return bisect.bisect_left(cue_starts, b) - bisect.bisect_right(cue_starts, a - 1)
 
+    ranges: dict[int, tuple[int, int]] = {}  # id(span) -> (first, last) sentence
+
+    def sent_range(x: TagSpan) -> tuple[int, int]:
+        got = ranges.get(id(x))
+        if got is None:
+            got = ranges[id(x)] = (sent(x.start), sent(max(x.start, x.end - 1)))
+        return got
+
     def sent_gap(x: TagSpan, y: TagSpan) -> int:
-        xs, xe = sent(x.start), sent(max(x.start, x.end - 1))
-        ys, ye = sent(y.start), sent(max(y.start, y.end - 1))
+        xs, xe = sent_range(x)
+        ys, ye = sent_range(y)
         if xe < ys:
             return ys - xe
         if ye < xs:
@@ -242,7 +250,8 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
         return 0
 
     def gap_cost(cue: TagSpan, other: TagSpan, before_penalty: int, after_penalty: int) -> float | None:
-        if sent_gap(cue, other) > 1:
+        sents_apart = sent_gap(cue, other)
+        if sents_apart > 1:
             return None
         if other.start >= cue.end:  # other follows the cue
             gap, pen = other.start - cue.end, after_penalty
@@ -252,7 +261,7 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
             between = cues_between(other.end, cue.start)
         if between:
             return None
-        return gap + pen + 60 * sent_gap(cue, other)
+        return gap + pen + 60 * sents_apart
 
     # contents -> cue (a cue may collect several pieces: "X," she said, "Y.")
     cue_content: dict[int, list[TagSpan]] = {i: [] for i in range(len(cues))}
