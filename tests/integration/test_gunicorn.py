@@ -94,6 +94,8 @@ def test_seed_article_end_to_end(server, seed_text, request):
     found = [(c["cue"]["text"] if c["cue"] else None, c["text"], names.get(c["speaker_id"])) for c in body["claims"]]
     for cue, content, speaker in SEED_EXPECTED:
         assert any(f[0] == cue and f[1].startswith(content) and f[2] == speaker for f in found), (cue, content, found)
+    # "In remarks to the Security Council about Ukraine, ...": the topic is not a claim of its own
+    assert "about Ukraine" not in {c["text"] for c in body["claims"]}
     he = next(c for c in body["claims"] if c["cue"] and c["cue"]["text"] == "emphasized")
     assert he["speaker_mention"]["text"] == "He" and names[he["speaker_id"]] == "a senior U.S. official"
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from models.hybrid import merge
-from models.pipeline import _inherit_speakers, main_span
+from models.pipeline import _inherit_speakers, main_span, topic_only
 from models.types import Claim, RawAttribution, Span
 
 
@@ -57,3 +57,14 @@ def test_sourceless_cues_inherit_a_speaker():
     claims = [same_sentence, named, next_sentence, far, author]
     _inherit_speakers(claims)
     assert [c.speaker_id for c in claims] == ["s1", "s1", "s1", None, None]
+
+
+def test_topic_only_phrases_are_not_claims() -> None:
+    from models.nlp import load_spacy
+
+    nlp = load_spacy()
+    for topic in ("about Ukraine", "on the federal budget", "regarding the talks", "over the deal in Gaza"):
+        assert topic_only(nlp(topic)), topic
+    for claim in ("about 300 people were killed", "about 300 people died in the attack", "Ukraine",
+                  "the talks are about Ukraine", "on Tuesday the talks collapsed", "about", ""):
+        assert not topic_only(nlp(claim)), claim
