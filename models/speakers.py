@@ -58,6 +58,23 @@ def _strip_det(name: str) -> str:
     return name
 
 
+def _nominal_name(span: Any, text: str) -> str:
+    """The name of a speaker known by a description: the description up to the comma after its
+    head ("a senior official, who spoke on condition of anonymity" -> "a senior official"; "a
+    prominent columnist, center" where the parser took a verb for an apposition). What follows
+    the comma stays when it names someone ("a spokesman, John Smith"); the mention keeps it all."""
+    if span is None or not len(span):
+        return text
+    root = span.root
+    comma = next((t for t in span[root.i - span.start + 1:] if t.text == ","), None)
+    if comma is None:
+        return text
+    if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} and e.start > comma.i for e in span.ents):
+        return text
+    name = span.doc.text[span.start_char:comma.idx].strip()
+    return name or text
+
+
 def _group(head: str) -> frozenset[str] | None:
     for group in NOMINAL_GROUPS:
         if head in group:
@@ -112,7 +129,7 @@ class SpeakerResolver:
         if proper:
             speaker = self._named(span, mention, kind)
         else:
-            speaker = self._new(mention.text, kind)
+            speaker = self._new(_nominal_name(span, mention.text), kind)
             speaker.affiliation = self._affiliation(span)
         return self._add(mention, kind, head, speaker), mention
 

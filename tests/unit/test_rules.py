@@ -122,3 +122,25 @@ def test_unattributed_sentences_on_request(rules_predictor):
 def test_degenerate_text_does_not_crash(rules_predictor, text):
     result, _ = run(rules_predictor, text)
     check_offsets(text, result)
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "name"),
+    [
+        ("A senior official, who spoke on condition of anonymity, said that the talks had failed.",
+         "A senior official, who spoke on condition of anonymity", "A senior official"),
+        ("Washington's priorities, as described by a prominent columnist, center on protecting Kyiv.",
+         "a prominent columnist, center", "a prominent columnist"),
+        ("A spokesman, John Smith, said that the plant will close.", "A spokesman, John Smith",
+         "A spokesman, John Smith"),
+        ("The minister said that taxes will rise.", "The minister", "The minister"),
+    ],
+)
+def test_described_speaker_is_named_by_the_description_before_its_comma(text, source, name):
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    start = text.index(source)
+    speaker, mention = SpeakerResolver(load_spacy()(text)).resolve((start, start + len(source)))
+    assert speaker.name == name
+    assert mention.text == source  # the mention keeps its whole span
