@@ -1,7 +1,8 @@
 """Detect the salient issues of an article: short lowercase noun phrases usable as stance targets.
 
-Candidates are the heads of spaCy noun chunks plus their noun compound modifiers, lemmatised
-("peace plans" -> "peace plan"). Named people, places, organisations and groups, dates, numbers,
+Candidates are the heads of spaCy noun chunks plus their noun compound modifiers, counted by
+their lemmas ("peace plans" and "peace plan" are one candidate) and returned in the form the
+article uses most ("talks", "hostilities": the lemmas "talk" and "hostility" read otherwise). Named people, places, organisations and groups, dates, numbers,
 pronouns, stop words and generic reporting nouns ("official", "statement") are dropped. Candidates
 are ranked by frequency with a small bonus for an early first mention; ties break by position,
 then alphabetically, so the output is deterministic.
@@ -116,8 +117,9 @@ def _usable(tok) -> bool:
     )
 
 
-def _phrase(head) -> tuple[str, ...] | None:
-    """Lemmas of the head's contiguous noun-compound modifiers plus the head itself."""
+def _phrase(head) -> tuple[tuple[str, ...], str] | None:
+    """Lemmas of the head's contiguous noun-compound modifiers plus the head itself, and the
+    same words as written (lowercased)."""
     if not _usable(head):
         return None
     lemma = head.lemma_.lower()
@@ -128,25 +130,29 @@ def _phrase(head) -> tuple[str, ...] | None:
     while i >= head.sent.start:
         tok = head.doc[i]
         if tok.head.i == head.i and tok.dep_ == "compound" and _usable(tok):
-            mods.insert(0, tok.lemma_.lower())
+            mods.insert(0, tok)
             i -= 1
         else:
             break
-    return tuple(mods[-2:]) + (lemma,)
+    words = mods[-2:] + [head]
+    return tuple(t.lemma_.lower() for t in words[:-1]) + (lemma,), " ".join(t.lower_ for t in words)
 
 
 def detect_targets(doc, max_targets: int = 5) -> list[str]:
-    """Top ``max_targets`` issue phrases of the spaCy ``doc`` (lowercase, lemmatised)."""
+    """Top ``max_targets`` issue phrases of the spaCy ``doc`` (lowercase, in their commonest form)."""
     if max_targets <= 0 or len(doc) == 0:
         return []
     counts: dict[tuple[str, ...], int] = defaultdict(int)
     first: dict[tuple[str, ...], int] = {}
+    forms: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)  # first-seen order kept
     for chunk in doc.noun_chunks:
-        key = _phrase(chunk.root)
-        if key is None:
+        found = _phrase(chunk.root)
+        if found is None:
             continue
+        key, form = found
         counts[key] += 1
         first.setdefault(key, chunk.root.i)
+        forms[key][form] = forms[key].get(form, 0) + 1
     # credit a bare head ("plan") to its most frequent compound form ("peace plan") when that
     # form is at least as frequent; a head mostly used bare ("negotiations") stays bare
     for key in [k for k in counts if len(k) == 1]:
@@ -161,4 +167,4 @@ def detect_targets(doc, max_targets: int = 5) -> list[str]:
         counts,
         key=lambda k: (-(counts[k] + 0.5 * (1.0 - first[k] / n)), first[k], k),
     )
-    return [" ".join(k) for k in ranked[:max_targets]]
+    return [max(forms[k], key=forms[k].__getitem__) for k in ranked[:max_targets]]

@@ -29,8 +29,8 @@ def doc(nlp):
 def test_finds_issue_phrases_in_order(doc):
     targets = detect_targets(doc)
     assert targets[0] == "ceasefire"  # most frequent and earliest
-    assert "negotiation" in targets
-    assert "peace plan" in targets  # lemmatised compound, plural merged
+    assert "negotiations" in targets  # as the article writes it, 3 times
+    assert "peace plan" in targets  # "peace plan" and "peace plans" are one target; a tie goes to the first
 
 
 def nlp_stop(word: str) -> bool:
@@ -79,4 +79,4 @@ def test_mostly_bare_head_is_not_swallowed_by_a_rare_compound(nlp):
         "Critics doubt the negotiations. Strict border negotiations stalled."
     )
     targets = detect_targets(doc)
-    assert targets[0] == "negotiation"
+    assert targets[0] == "negotiations"
