@@ -8,7 +8,8 @@ content of the sentence before. Adding the rule attributions whose cue the tagge
 (``add_missing``) did not help on dev, so it is off.
 
 PolNeAR dev, overlap F1 (attribution / source / content): tagger 0.703 / 0.814 / 0.848;
-hybrid 0.707 / 0.817 / 0.845; rules alone 0.541 / 0.588 / 0.594. Two stricter variants (keep
+hybrid 0.707 / 0.817 / 0.845 before content gaps were closed (``_close_gaps``), 0.707 / 0.817 /
+0.864 after; rules alone 0.541 / 0.588 / 0.594. Two stricter variants (keep
 only the tagger's pieces that the rules confirm, or only those on the rules' side of the cue)
 lowered content token F1 from 0.890 to 0.85, because PolNeAR content often lies on both sides of
 its cue ("X, he said, Y").
@@ -46,6 +47,41 @@ def _drop_addressee(text: str, att: RawAttribution) -> RawAttribution:
     return RawAttribution(att.cue, None, att.content, att.score, att.direct)
 
 
+_GAP_LIMIT = 60
+_GAP_STOP = re.compile(r"[\n.!?\"“”«»]")
+
+
+def _close_gaps(text: str, atts: Sequence[RawAttribution]) -> list[RawAttribution]:
+    """Join neighbouring content pieces of an attribution when only a few words the tagger left
+    out lie between them: no cue, no source of its own, no sentence end, quotation mark or line
+    break, at most 60 characters ("protecting Kyiv's government without [getting entangled] in
+    strict border negotiations"). Pieces split around their cue ("X," she said, "Y") stay apart.
+
+    PolNeAR dev, hybrid with the 6-layer tagger: content span exact F1 0.549 -> 0.580, overlap F1
+    0.845 -> 0.864, content token F1 0.884 either way, attribution F1 unchanged; with the 3-layer
+    student, which leaves more gaps: exact 0.479 -> 0.516, overlap 0.833 -> 0.854, token 0.866 ->
+    0.867.
+    """
+    cues = [a.cue for a in atts if a.cue is not None]
+    out = []
+    for att in atts:
+        pieces = sorted(att.content)
+        joined = pieces[:1]
+        for s, e in pieces[1:]:
+            ps, pe = joined[-1]
+            gap = text[pe:s]
+            if (len(gap) <= _GAP_LIMIT and not _GAP_STOP.search(gap)
+                    and not any(_overlaps(c, (pe, s)) for c in cues)
+                    and not _overlaps(att.source, (pe, s))):
+                joined[-1] = (ps, e)
+            else:
+                joined.append((s, e))
+        content = tuple(joined)
+        out.append(att if content == tuple(att.content) else
+                   RawAttribution(att.cue, att.source, content, att.score, att.direct))
+    return out
+
+
 def merge(tagged: Sequence[RawAttribution], ruled: Sequence[RawAttribution],
           add_missing: bool = False, fix_content: bool = True, text: str | None = None) -> list[RawAttribution]:
     out: list[RawAttribution] = []
@@ -63,7 +99,8 @@ def merge(tagged: Sequence[RawAttribution], ruled: Sequence[RawAttribution],
         if source is None:
             source = rule.source
         out.append(RawAttribution(att.cue, source, content, max(att.score, rule.score), att.direct))
-    out = [_drop_addressee(text, a) for a in out] if text is not None else out
+    if text is not None:
+        out = _close_gaps(text, [_drop_addressee(text, a) for a in out])
     if add_missing:
         taken = [c for a in out for c in a.content]
         for i, rule in enumerate(ruled):

@@ -68,3 +68,21 @@ def test_topic_only_phrases_are_not_claims() -> None:
     for claim in ("about 300 people were killed", "about 300 people died in the attack", "Ukraine",
                   "the talks are about Ukraine", "on Tuesday the talks collapsed", "about", ""):
         assert not topic_only(nlp(claim)), claim
+
+
+def test_content_pieces_join_across_words_the_tagger_left_out():
+    text = ("Priorities, as described by a columnist, center on protecting Kyiv without getting entangled "
+            "in border talks. \"We will win,\" she said, \"and soon.\"")
+
+    def at(sub: str) -> tuple[int, int]:
+        i = text.index(sub)
+        return i, i + len(sub)
+
+    gap = RawAttribution(cue=at("described by"), source=at("a columnist"),
+                         content=(at("protecting Kyiv without"), at("in border talks")), score=0.7)
+    quote = RawAttribution(cue=at("said"), source=at("she"), content=(at("We will win,"), at("and soon.")),
+                           score=0.9, direct=True)
+    joined, split = merge([gap, quote], [], text=text)
+    assert joined.content == ((at("protecting")[0], at("in border talks")[1]),)
+    assert split.content == quote.content  # the cue and source lie between: the pieces stay apart
+    assert merge([gap], [])[0].content == gap.content  # without the text nothing is joined
