@@ -1,0 +1,122 @@
+"""Items for the news stance and check-worthiness labels, built from PolNeAR's gold attributions.
+
+Each item is one reported claim (a gold attribution with a source and a content) from a 2016
+election article, with the target the claim is about: "Donald Trump" or "Hillary Clinton" when its
+content names one of them (a claim naming both gives two items), or, for a claim that refers to
+someone only by a pronoun, the candidate the article names most. Annotators see the article's
+title, the passage around the claim, the speaker as the corpus marks it, the cue, the claim and the
+target; they never see a model's output.
+
+    python -m models.training.news_items --split train --limit 1000 --out items-train.jsonl
+    python -m models.training.news_items --split dev --limit 300 --out items-dev.jsonl
+
+The split is PolNeAR's, so dev items come from dev articles only. The items carry offsets into the
+article, so labels can be joined back to the text without storing it in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+
+from models.polnear import load_split
+
+TARGETS = {
+    "Donald Trump": re.compile(r"\b(Trump|Donald)\b"),
+    "Hillary Clinton": re.compile(r"\b(Hillary|Clinton)\b"),
+}
+_PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.IGNORECASE)
+CONTEXT_BEFORE, CONTEXT_AFTER = 350, 150
+
+
+def _passage(text: str, start: int, end: int) -> str:
+    """The text around a claim, cut at line or sentence boundaries where there is one."""
+    a = max(0, start - CONTEXT_BEFORE)
+    cut = max(text.rfind("\n", a, start), text.rfind(". ", a, start))
+    a = cut + 1 if cut >= 0 else a
+    b = min(len(text), end + CONTEXT_AFTER)
+    stop = text.find("\n", end, b)
+    b = stop if stop >= 0 else b
+    return " ".join(text[a:b].split())
+
+
+def article_items(name: str, text: str, attributions) -> list[dict]:
+    counts = {t: len(rx.findall(text)) for t, rx in TARGETS.items()}
+    if not any(counts.values()):
+        return []
+    main = max(counts, key=lambda t: counts[t])
+    items = []
+    for k, att in enumerate(attributions):
+        if not att.source or not att.content:
+            continue
+        start, end = min(s for s, _ in att.content), max(e for _, e in att.content)
+        claim = " ... ".join(" ".join(text[s:e].split()) for s, e in att.content)
+        if not 4 <= len(claim.split()) <= 80:
+            continue
+        named = [t for t, rx in TARGETS.items() if rx.search(claim)]
+        if named:
+            targets, why = named, "named"
+        elif _PRONOUN.search(claim) and counts[main] >= 3:
+            targets, why = [main], "pronoun"
+        else:
+            continue
+        speaker = " ".join(text[s:e] for s, e in att.source)
+        cue = " ".join(text[s:e] for s, e in att.cue)
+        for target in targets:
+            items.append({
+                "id": f"{name}#{k}#{target.split()[-1].lower()}",
+                "article": name,
+                "attribution": k,
+                "title": text.strip().splitlines()[0][:200],
+                "passage": _passage(text, start, end),
+                "speaker": " ".join(speaker.split()),
+                "speaker_span": [list(p) for p in att.source],
+                "cue": " ".join(cue.split()),
+                "claim": claim,
+                "content_span": [list(p) for p in att.content],
+                "target": target,
+                "selected_by": why,
+            })
+    return items
+
+
+def build(split: str, limit: int, seed: int = 13, per_article: int = 8,
+          pronoun_share: float = 0.35) -> list[dict]:
+    """At most ``per_article`` items an article; about ``pronoun_share`` of them chosen by a pronoun."""
+    rng = random.Random(seed)
+    pool = []
+    for art in load_split(split):
+        items = article_items(art.name, art.text, art.attributions)
+        rng.shuffle(items)
+        pool += items[:per_article]
+    rng.shuffle(pool)
+    named = [it for it in pool if it["selected_by"] == "named"]
+    pronoun = [it for it in pool if it["selected_by"] == "pronoun"]
+    n_pronoun = min(len(pronoun), round(limit * pronoun_share))
+    out = named[:limit - n_pronoun] + pronoun[:n_pronoun]
+    rng.shuffle(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="train")
+    ap.add_argument("--limit", type=int, default=1000)
+    ap.add_argument("--per-article", type=int, default=8)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args(argv)
+    items = build(args.split, args.limit, per_article=args.per_article)
+    with args.out.open("w", encoding="utf-8") as f:
+        for it in items:
+            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+    by = {}
+    for it in items:
+        by[(it["target"], it["selected_by"])] = by.get((it["target"], it["selected_by"]), 0) + 1
+    print(f"{len(items)} items -> {args.out}: {by}")
+
+
+if __name__ == "__main__":
+    main()
