@@ -259,13 +259,16 @@ class ClaimPipeline:
         distribution (models/stance_cues.py)."""
         if self.stance is None or not claims or not targets:
             return
+        from .name_targets import FIRST_PERSON, is_target_speaker, refers, speaker_input, with_names
         from .stance_cues import (
             CUE_WEIGHT,
             combine,
+            denies,
             explicit_stance,
             held_by_speaker,
             mentions,
             names_of,
+            swap_polarity,
             terms_for_many,
             words_of,
         )
@@ -277,28 +280,45 @@ class ClaimPipeline:
                 if extra:
                     known |= names_of(extra)
             names[sp.id] = known
-        jobs: list[tuple[Claim, str, Any]] = []
+        speaker_name = {sp.id: sp.name for sp in speakers}
+        refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
+        jobs: list[tuple[Claim, str, Any, str]] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))
         for claim in claims:
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
             words = words_of(span) if span is not None else None
             cue_span = (claim.cue.start, claim.cue.end) if claim.cue is not None else None
             for target, terms in target_terms:
-                found = mentions(words, terms) if words is not None and terms is not None else []
+                text_in = claim.text
+                if terms is not None and terms.name is not None and span is not None:
+                    if target not in refs:
+                        refs[target] = refers(doc, terms.name)
+                    found = [t for t in span if t.i in refs[target]]
+                    if is_target_speaker(terms.name, names.get(claim.speaker_id)):
+                        found += [t for t in span if t.lower_ in FIRST_PERSON]  # "I will win"
+                    text_in = with_names(doc, claim.start, claim.end, refs[target], terms.name)
+                else:
+                    found = mentions(words, terms) if words is not None and terms is not None else []
                 if not found and scope != "all":
                     continue
                 cue = next((c for c in map(explicit_stance, found) if c is not None
                             and held_by_speaker(c[1], names.get(claim.speaker_id), cue_span)), None)
-                jobs.append((claim, target, cue))
+                if self.stance.speaker_aware:
+                    text_in = speaker_input(speaker_name.get(claim.speaker_id), text_in)
+                jobs.append((claim, target, cue, text_in))
         if not jobs:
             return
-        dists = self.stance.predict_proba([(t, c.text) for c, t, _ in jobs])
-        for (claim, target, cue), dist in zip(jobs, dists, strict=True):
+        dists = self.stance.predict_proba([(t, x) for _, t, _, x in jobs])
+        for (claim, target, cue, _), dist in zip(jobs, dists, strict=True):
             evidence = None
             if cue is not None:
                 label, word = cue
                 dist = combine(dist, label, CUE_WEIGHT)
                 evidence = Span(word.text, word.idx, word.idx + len(word.text))
+            elif claim.cue is not None and denies(doc, claim.cue.start, claim.cue.end):
+                # "X denied that ...": the content's stance is the opposite of the speaker's
+                dist = swap_polarity(dist)
+                evidence = claim.cue
             label = max(dist, key=dist.get)
             claim.stances.append(Stance(target, label, round(float(dist[label]), 4), evidence))
 

@@ -21,6 +21,8 @@ class StanceModel:
         if set(clf.labels) != set(LABELS):
             raise ValueError(f"unexpected stance labels {clf.labels}")
         self.labels = list(clf.labels)
+        # trained on "<speaker>: <claim>" texts (models.name_targets.speaker_input), or on claims alone
+        self.speaker_aware = bool(clf.metrics.get("speaker_input", False))
 
     @classmethod
     def load(cls, path: Path | None = None) -> StanceModel:

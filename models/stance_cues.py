@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .name_targets import NameTarget, name_target
+
 FAVOR, AGAINST = "favor", "against"
 # How much an explicit stance-taking predicate ("opposes the ceasefire") multiplies the classifier's
 # probability of its label; chosen with `python -m models.training.eval_stance --cues`.
@@ -73,6 +75,7 @@ def _norm(word: str) -> str:
 class TargetTerms:
     head: str
     others: tuple[str, ...]
+    name: NameTarget | None = None  # a person's name: matched as an entity (models/name_targets.py)
 
     @property
     def needed(self) -> int:
@@ -98,7 +101,8 @@ def terms_for_many(targets: Iterable[str]) -> list[TargetTerms | None]:
         if len(_TERMS) + len(new) > _TERMS_CAP:
             _TERMS.clear()
         nlp = load_spacy()
-        skip = [name for name in ("ner",) if name in nlp.pipe_names]  # entities are not used here
+        # entities are not used: a name target is told by its proper nouns (name_targets.name_target)
+        skip = [name for name in ("ner",) if name in nlp.pipe_names]
         for key, doc in zip(new, nlp.pipe(new, disable=skip), strict=True):
             _TERMS[key] = target_terms(doc)
     return [_TERMS.get(k) for k in keys]
@@ -116,7 +120,8 @@ def target_terms(doc: Any) -> TargetTerms | None:
     roots = [t for t in content if t.dep_ == "ROOT" and t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ"}]
     head = roots[0] if roots else content[-1]
     others = tuple(dict.fromkeys(_norm(t.lemma_) for t in content if t is not head))
-    return TargetTerms(_norm(head.lemma_), tuple(o for o in others if o != _norm(head.lemma_)))
+    return TargetTerms(_norm(head.lemma_), tuple(o for o in others if o != _norm(head.lemma_)),
+                       name_target(doc))
 
 
 @dataclass(frozen=True)
@@ -269,3 +274,21 @@ def combine(dist: dict[str, float], label: str, weight: float) -> dict[str, floa
     raw = {k: v * (weight if k == label else 1.0) for k, v in dist.items()}
     total = sum(raw.values()) or 1.0
     return {k: v / total for k, v in raw.items()}
+
+
+# Cues by which a speaker rejects what the content says: "denied that he had offered land".
+DENIAL_CUES = frozenset("deny dispute refute rebut disavow contradict debunk reject dismiss".split())
+
+
+def denies(doc: Any, start: int, end: int) -> bool:
+    """Is the cue at ``start:end`` a denial ("denied", "disputes", "rejected claims"), not negated?"""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    verbs = [t for t in span if t.pos_ in {"VERB", "NOUN"}] or [span.root]
+    return any(t.lemma_.lower() in DENIAL_CUES and not _negated(t) for t in verbs)
+
+
+def swap_polarity(dist: dict[str, float]) -> dict[str, float]:
+    """The distribution with favor and against exchanged."""
+    return {**dist, FAVOR: dist.get(AGAINST, 0.0), AGAINST: dist.get(FAVOR, 0.0)}

@@ -7,8 +7,13 @@ someone only by a pronoun, the candidate the article names most. Annotators see 
 title, the passage around the claim, the speaker as the corpus marks it, the cue, the claim and the
 target; they never see a model's output.
 
-    python -m models.training.news_items --split train --limit 1000 --out items-train.jsonl
-    python -m models.training.news_items --split dev --limit 300 --out items-dev.jsonl
+    python -m models.training.news_items build --split train --limit 1000 --out items-train.jsonl
+    python -m models.training.news_items build --split dev --limit 300 --per-article 12 --out items-dev.jsonl
+    python -m models.training.news_items merge --split dev --items items-dev.jsonl \
+        --a labels-dev-A.jsonl --b labels-dev-B.jsonl --out seeds/labels/news/dev.jsonl
+
+``merge`` keeps, for each field (stance, about_target, checkworthy), the answer both annotators
+gave, and null where they differ; it prints Cohen's kappa and the raw agreement of each field.
 
 The split is PolNeAR's, so dev items come from dev articles only. The items carry offsets into the
 article, so labels can be joined back to the text without storing it in the repository.
@@ -101,18 +106,69 @@ def build(split: str, limit: int, seed: int = 13, per_article: int = 8,
     return out
 
 
+FIELDS = ("stance", "about_target", "checkworthy")
+KEEP = ("id", "article", "attribution", "target", "speaker_span", "content_span", "selected_by")
+
+
+def kappa(a: list[str], b: list[str]) -> tuple[float, float]:
+    """Cohen's kappa and the raw agreement of two annotators' labels."""
+    n = len(a)
+    agree = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    chance = sum(a.count(k) * b.count(k) for k in set(a) | set(b)) / n / n
+    return (agree - chance) / (1 - chance) if chance < 1 else 1.0, agree
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+def merge(split: str, items: list[dict], a: list[dict], b: list[dict]) -> tuple[list[dict], dict]:
+    la, lb = {r["id"]: r for r in a}, {r["id"]: r for r in b}
+    both = [it for it in items if it["id"] in la and it["id"] in lb]
+    report = {"items": len(both)}
+    for f in FIELDS:
+        k, agree = kappa([la[it["id"]][f] for it in both], [lb[it["id"]][f] for it in both])
+        report[f] = {"kappa": round(k, 3), "agreement": round(agree, 3),
+                     "agreed": sum(la[it["id"]][f] == lb[it["id"]][f] for it in both)}
+    rows = []
+    for it in both:
+        row = {k: it[k] for k in KEEP}
+        row["split"] = split
+        for f in FIELDS:
+            row[f] = la[it["id"]][f] if la[it["id"]][f] == lb[it["id"]][f] else None
+        rows.append(row)
+    return rows, report
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="train")
-    ap.add_argument("--limit", type=int, default=1000)
-    ap.add_argument("--per-article", type=int, default=8)
-    ap.add_argument("--out", type=Path, required=True)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--split", default="train")
+    b.add_argument("--limit", type=int, default=1000)
+    b.add_argument("--per-article", type=int, default=8)
+    b.add_argument("--out", type=Path, required=True)
+    m = sub.add_parser("merge")
+    m.add_argument("--split", required=True)
+    m.add_argument("--items", type=Path, required=True)
+    m.add_argument("--a", type=Path, nargs="+", required=True)
+    m.add_argument("--b", type=Path, nargs="+", required=True)
+    m.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
+    if args.cmd == "merge":
+        la = [r for p in args.a for r in _read(p)]
+        lb = [r for p in args.b for r in _read(p)]
+        rows, report = merge(args.split, _read(args.items), la, lb)
+        with args.out.open("w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(json.dumps(report))
+        return
     items = build(args.split, args.limit, per_article=args.per_article)
     with args.out.open("w", encoding="utf-8") as f:
         for it in items:
             f.write(json.dumps(it, ensure_ascii=False) + "\n")
-    by = {}
+    by: dict = {}
     for it in items:
         by[(it["target"], it["selected_by"])] = by.get((it["target"], it["selected_by"]), 0) + 1
     print(f"{len(items)} items -> {args.out}: {by}")

@@ -30,6 +30,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "stance"
@@ -184,18 +185,72 @@ def load_arc() -> tuple[list[Example], list[Example]]:
     return _cap(tr, ARC_CAPS, SEED), [ex for ex, _ in dv]
 
 
+def load_ibm_claims() -> tuple[list[Example], list[Example]]:
+    """IBM Debater claim stance: (the motion's target, claim). PRO / CON are toward the motion; a
+    motion against its target ("ban X": sentiment -1) turns them around. Dev: 10% of topics."""
+    rows = _read_csv(DATA / "ibm-claim-stance" / "claim_stance_train.csv")
+    dev_topics = _held_out({r["topicId"] for r in rows}, 0.10, SEED)
+    train, dev = [], []
+    for r in rows:
+        label = MAP.get({"PRO": "SUPPORT", "CON": "UNDERMINE"}.get(r["claims.stance"], ""))
+        if label is None:
+            continue
+        if r["topicSentiment"].strip() == "-1":
+            label = {"favor": "against", "against": "favor"}[label]
+        ex = (r["topicTarget"].strip(), r["claims.claimCorrectedText"].strip(), label)
+        (dev if r["topicId"] in dev_topics else train).append(ex)
+    return train, dev
+
+
+def load_argkp() -> tuple[list[Example], list[Example]]:
+    """IBM ArgKP arguments: (motion, argument), stance 1 / -1 toward the motion; its own dev split."""
+    base = DATA / "ibm-argkp"
+
+    def read(part: str) -> list[Example]:
+        return [(r["topic"].strip(), " ".join(r["argument"].split()), "favor" if r["stance"].strip() == "1" else "against")
+                for r in _read_csv(base / f"arguments_{part}.csv")]
+
+    return read("train"), read("dev")
+
+
+def load_news() -> tuple[list[Example], list[Example]]:
+    """This project's news labels (seeds/labels/news): each gold PolNeAR claim as the served
+    pipeline sends it to the classifier (models/training/news_stance.py)."""
+    from models.training.news_stance import load_labels, training_pairs
+
+    return training_pairs(load_labels("train")), training_pairs(load_labels("dev"))
+
+
 LOADERS = {
     "vast": load_vast,
     "perspectrum": load_perspectrum,
     "emergent": load_emergent,
     "fnc-1": load_fnc,
     "arc": load_arc,
+    "ibm-claim": load_ibm_claims,
+    "argkp": load_argkp,
+    "news": load_news,
 }
 
 
-def load_all(vast_extract: int = 0) -> tuple[dict[str, list[Example]], dict[str, list[Example]]]:
+DESCRIPTIONS = {
+    "vast": "VAST train (90% of NYT articles)",
+    "perspectrum": "Perspectrum train split",
+    "emergent": "Emergent train (90% of claims)",
+    "fnc-1": "FNC-1 train (90% of bodies, subsampled)",
+    "arc": "ARC train split (subsampled)",
+    "ibm-claim": "IBM Debater claim stance (90% of topics)",
+    "argkp": "IBM ArgKP train arguments",
+    "news": "ClaimScope news stance labels (seeds/labels/news, PolNeAR train articles)",
+}
+
+
+def load_all(vast_extract: int = 0, only: Sequence[str] | None = None
+             ) -> tuple[dict[str, list[Example]], dict[str, list[Example]]]:
     train, dev = {}, {}
     for name, fn in LOADERS.items():
+        if only is not None and name not in only:
+            continue
         tr, dv = fn(vast_extract) if name == "vast" else fn()
         train[name] = tr
         rng = random.Random(SEED)
@@ -203,14 +258,34 @@ def load_all(vast_extract: int = 0) -> tuple[dict[str, list[Example]], dict[str,
     return train, dev
 
 
-def mix_train(train: dict[str, list[Example]], max_train: int | None) -> list[Example]:
-    """Concatenate the training parts; with --max-train, shrink every dataset proportionally."""
+def parse_mix(spec: str) -> dict[str, str]:
+    """"news=4x,vast=3000" -> {"news": "4x", "vast": "3000"}: repeat a part, or sample N of it."""
+    out = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, size = part.partition("=")
+        if name not in LOADERS or not re.fullmatch(r"\d+x?", size):
+            raise SystemExit(f"bad --mix part {part!r}: NAME=N or NAME=Nx, NAME in {sorted(LOADERS)}")
+        out[name] = size
+    return out
+
+
+def mix_train(train: dict[str, list[Example]], max_train: int | None,
+              sizes: dict[str, str] | None = None) -> list[Example]:
+    """Concatenate the training parts; with --max-train, shrink every dataset proportionally;
+    ``sizes`` (from --mix) repeats a part ("4x") or samples that many of it ("3000")."""
     total = sum(len(v) for v in train.values())
     rng = random.Random(SEED)
     out: list[Example] = []
     for name in LOADERS:
+        if name not in train:
+            continue
         items = train[name]
-        if max_train and total > max_train:
+        size = (sizes or {}).get(name)
+        if size is not None and size.endswith("x"):
+            items = items * int(size[:-1])
+        elif size is not None:
+            items = rng.sample(items, min(len(items), int(size)))
+        elif max_train and total > max_train:
             k = int(round(len(items) * max_train / total))
             items = rng.sample(items, k)
         out.extend(items)
@@ -241,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--teacher", type=Path, default=None, help="distil from this trained model")
     ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft-target loss")
     ap.add_argument("--kd-temperature", type=float, default=2.0)
+    ap.add_argument("--mix", default="", help="per-dataset size: NAME=N (sample) or NAME=Nx (repeat), comma-separated")
+    ap.add_argument("--datasets", default="", help="only these datasets (comma-separated; default all)")
     ap.add_argument("--out", type=Path, default=weights_path(NAME))
     args = ap.parse_args(argv)
 
@@ -252,8 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     seed_everything(SEED)
     t_start = time.time()
-    train_parts, dev_parts = load_all(args.vast_extract)
-    mix = mix_train(train_parts, args.max_train or None)
+    only = [d for d in args.datasets.split(",") if d] or None
+    train_parts, dev_parts = load_all(args.vast_extract, only)
+    mix = mix_train(train_parts, args.max_train or None, parse_mix(args.mix))
     counts = Counter(lab for _, _, lab in mix)
     freq = [counts[lab] / len(mix) for lab in LABELS]
     inv = [1.0 / (f**0.5) for f in freq]
@@ -329,19 +407,14 @@ def main(argv: list[str] | None = None) -> int:
         "layers": model.config.num_hidden_layers,
         "labels": LABELS,
         "max_length": args.max_length,
-        "input": "tokenizer(target, text)",
+        "input": "tokenizer(target, text); news claims as '<speaker>: <claim>'",
+        "speaker_input": "news" in train_parts,
         "dev": dev_metrics,
         "settings": settings,
         "training": run,
         "data": data,
         "wall_time_seconds": round(wall, 1),
-        "training_data": [
-            "VAST train (90% of NYT articles)",
-            "Perspectrum train split",
-            "Emergent train (90% of claims)",
-            "FNC-1 train (90% of bodies, subsampled)",
-            "ARC train split (subsampled)",
-        ],
+        "training_data": [DESCRIPTIONS[name] for name in train_parts],
     }
     save_weights(model, tokenizer, args.out, metrics)
     print(

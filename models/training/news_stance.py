@@ -1,0 +1,239 @@
+"""News stance: the labels made for this project, the pipeline's inputs for them, and their scores.
+
+The labels (``seeds/labels/news/``) hold offsets into PolNeAR articles and the two annotators'
+agreed answers; the article texts stay in ``../shared/data``. Claims are run through the served
+pipeline's stance step exactly as a request would run them, in two ways:
+
+* ``gold`` claims: PolNeAR's own attributions stand in for the extractor, so the figures measure
+  target relevance and the classifier alone;
+* ``pipeline`` claims: the served extractor finds the claims; a labelled claim takes the stance of
+  the predicted claim that overlaps it most (none: neutral). This is what a user gets.
+
+    python -m models.training.news_stance --split dev [--weights models/weights/stance] [--mode both]
+
+prints relevance precision / recall (a claim given any stance toward a target counts as judged
+about it) against the annotators' ``about_target``, and stance P / R / F1 per class, F_avg (mean F1
+of favor and against, the SemEval-2016 measure), macro-F1 and accuracy against their ``stance``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LABELS = ("favor", "against", "neutral")
+LABEL_DIR = Path(__file__).resolve().parents[2] / "seeds" / "labels" / "news"
+TARGETS = ("Donald Trump", "Hillary Clinton")
+
+
+def load_labels(split: str, field: str = "stance") -> list[dict]:
+    """Agreed items of one split that carry an agreed ``field``."""
+    rows = [json.loads(line) for line in (LABEL_DIR / f"{split}.jsonl").open(encoding="utf-8")]
+    return [r for r in rows if r.get(field) is not None]
+
+
+@dataclass
+class GoldExtractor:
+    """An extractor that returns PolNeAR's gold attributions of one article."""
+
+    attributions: Sequence[Any]
+
+    def extract(self, text: str) -> list:
+        return [a.to_raw() for a in self.attributions if a.content]
+
+    def info(self) -> dict:
+        return {"name": "polnear-gold"}
+
+
+class RecordingStance:
+    """Stands in for the stance model: keeps every (target, text) the pipeline sends, answers neutral."""
+
+    speaker_aware = True
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        self.pairs.extend(pairs)
+        return [{"favor": 0.0, "against": 0.0, "neutral": 1.0} for _ in pairs]
+
+    def info(self) -> dict:
+        return {"name": "recording"}
+
+
+def _articles(split: str) -> dict[str, Any]:
+    from models.polnear import load_split
+
+    return {a.name: a for a in load_split(split)}
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _match(claims: Sequence[Any], span: tuple[int, int]) -> Any | None:
+    """The claim that overlaps a labelled content span most (at least half of the shorter)."""
+    best, best_n = None, 0
+    for c in claims:
+        n = _overlap((c.start, c.end), span)
+        if n > best_n and n * 2 >= min(c.end - c.start, span[1] - span[0]):
+            best, best_n = c, n
+    return best
+
+
+def _by_article(items: Sequence[dict]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        out.setdefault(it["article"], []).append(i)
+    return out
+
+
+def _span(item: dict) -> tuple[int, int]:
+    return min(s for s, _ in item["content_span"]), max(e for _, e in item["content_span"])
+
+
+def _predict(pipeline: Any, article: Any, mode: str, scope: str) -> Any:
+    """The pipeline's result for one article; ``mode`` "gold" puts its gold attributions in place
+    of the extractor."""
+    from models.pipeline import DocumentInput
+
+    served = pipeline.extractor
+    if mode == "gold":
+        pipeline.extractor = GoldExtractor(article.attributions)
+    try:
+        doc_in = DocumentInput(text=article.text, targets=TARGETS,
+                               options={"stance_scope": scope, "detect_targets": False})
+        return pipeline.predict([doc_in])[0]
+    finally:
+        pipeline.extractor = served
+
+
+def run(items: Sequence[dict], pipeline: Any, mode: str, scope: str = "mentions") -> list[tuple[str, bool, Any]]:
+    """(predicted label, judged about the target, the claim) for each item, in order."""
+    arts = _articles(items[0]["split"]) if items else {}
+    out: list[tuple[str, bool, Any]] = [("neutral", False, None)] * len(items)
+    for name, idx in _by_article(items).items():
+        res = _predict(pipeline, arts[name], mode, scope)
+        for i in idx:
+            claim = _match(res.claims, _span(items[i]))
+            stance = next((s for s in claim.stances if s.target == items[i]["target"]), None) if claim else None
+            out[i] = (stance.label if stance else "neutral", stance is not None, claim)
+    return out
+
+
+def training_pairs(items: Sequence[dict]) -> list[tuple[str, str, str]]:
+    """(target, text, label) as the served pipeline sends each gold claim to the classifier.
+
+    A claim whose cue is a denial ("denied that ...") is served with favor and against swapped,
+    so it is trained with its label swapped back: the classifier learns what the content says."""
+    from models.pipeline import ClaimPipeline
+
+    recorder = RecordingStance()
+    pipeline = ClaimPipeline(extractor=None, stance=recorder)
+    arts = _articles(items[0]["split"]) if items else {}
+    out = []
+    for name, idx in _by_article(items).items():
+        recorder.pairs.clear()
+        res = _predict(pipeline, arts[name], "gold", "all")
+        # the stances come back in the order the pipeline sent their pairs
+        flat = [(c, s) for c in res.claims for s in c.stances]
+        sent = {(id(c), s.target): (x, s) for (c, s), (_, x) in zip(flat, recorder.pairs, strict=True)}
+        for i in idx:
+            it = items[i]
+            claim = _match(res.claims, _span(it))
+            if claim is None or (id(claim), it["target"]) not in sent:
+                continue
+            text, stance = sent[(id(claim), it["target"])]
+            label = it["stance"]
+            if stance.evidence is not None and stance.evidence == claim.cue:
+                label = {"favor": "against", "against": "favor"}.get(label, label)
+            out.append((it["target"], text, label))
+    return out
+
+
+def stance_scores(pred: Sequence[str], gold: Sequence[str]) -> dict:
+    per = {}
+    for lab in LABELS:
+        tp = sum(p == lab and g == lab for p, g in zip(pred, gold, strict=True))
+        fp = sum(p == lab and g != lab for p, g in zip(pred, gold, strict=True))
+        fn = sum(p != lab and g == lab for p, g in zip(pred, gold, strict=True))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        per[lab] = {"precision": round(prec, 4), "recall": round(rec, 4),
+                    "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0, "support": tp + fn}
+    return {
+        "n": len(gold),
+        "f_avg": round((per["favor"]["f1"] + per["against"]["f1"]) / 2, 4),
+        "macro_f1": round(sum(per[lab]["f1"] for lab in LABELS) / 3, 4),
+        "accuracy": round(sum(p == g for p, g in zip(pred, gold, strict=True)) / max(1, len(gold)), 4),
+        "per_class": per,
+    }
+
+
+def relevance_scores(judged: Sequence[bool], gold: Sequence[bool]) -> dict:
+    tp = sum(j and g for j, g in zip(judged, gold, strict=True))
+    prec = tp / max(1, sum(judged))
+    rec = tp / max(1, sum(gold))
+    return {"precision": round(prec, 4), "recall": round(rec, 4),
+            "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0, "n": len(gold)}
+
+
+def evaluate(pipeline: Any, split: str = "dev", modes: Sequence[str] = ("gold", "pipeline")) -> dict:
+    items = load_labels(split)
+    about = [it["about_target"] == "yes" for it in items if it.get("about_target") is not None]
+    out = {}
+    for mode in modes:
+        got = run(items, pipeline, mode)
+        res = stance_scores([p for p, _, _ in got], [it["stance"] for it in items])
+        judged = [j for (_, j, _), it in zip(got, items, strict=True) if it.get("about_target") is not None]
+        res["relevance"] = relevance_scores(judged, about)
+        out[mode] = res
+    return out
+
+
+def _print(mode: str, m: dict) -> None:
+    per = "  ".join(f"{lab} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} (n={v['support']})"
+                    for lab, v in m["per_class"].items())
+    r = m["relevance"]
+    print(f"{mode:9s} n={m['n']} F_avg {m['f_avg']:.4f} macro-F1 {m['macro_f1']:.4f} acc {m['accuracy']:.4f} | {per}")
+    print(f"{'':9s} relevance P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} (n={r['n']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--models", default="full", choices=["full", "fast"])
+    ap.add_argument("--weights", type=Path, default=None, help="stance weights (default: the set's)")
+    ap.add_argument("--mode", default="both", choices=["gold", "pipeline", "both"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--write", action="store_true", help="store the figures in the weights' metrics.json")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    from models.pipeline import ClaimPipeline
+    from models.stance import StanceModel
+
+    torch.set_num_threads(args.threads)
+    pipeline = ClaimPipeline.load(models=args.models)
+    if args.weights is not None:
+        pipeline.stance = StanceModel.load(args.weights)
+    modes = ("gold", "pipeline") if args.mode == "both" else (args.mode,)
+    res = evaluate(pipeline, args.split, modes)
+    for mode, m in res.items():
+        _print(mode, m)
+    if args.write:
+        path = Path(pipeline.stance._clf.path) / "metrics.json"
+        metrics = json.loads(path.read_text())
+        metrics.setdefault("news", {})[args.split] = res
+        path.write_text(json.dumps(metrics, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
