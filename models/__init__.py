@@ -14,6 +14,7 @@ from .types import (
     Speaker,
     SpeakerStance,
     Stance,
+    StanceEvidence,
 )
 from .version import __version__
 
@@ -28,6 +29,7 @@ __all__ = [
     "Speaker",
     "SpeakerStance",
     "Stance",
+    "StanceEvidence",
     "__version__",
     "aggregate_stances",
     "load_predictor",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .nlp import SentenceIndex, load_spacy, quoted_fraction, quoted_regions, sentences
-from .types import Claim, DocumentResult, RawAttribution, Span, SpeakerStance, Stance
+from .types import Claim, DocumentResult, RawAttribution, Span, SpeakerStance, Stance, StanceEvidence
 from .version import __version__
 
 log = logging.getLogger(__name__)
@@ -99,9 +99,10 @@ def aggregate_stances(claims: Sequence[Claim]) -> list[SpeakerStance]:
         # a stance taken beats silence: neutral wins only when nobody is for or against
         polar = {k: v for k, v in totals.items() if k != "neutral"}
         label = max(polar, key=lambda k: polar[k]) if polar else "neutral"
-        members = [c.id for c, s in items if s.label == label]
+        members = [(c, s) for c, s in items if s.label == label]
         score = totals[label] / len(members) if members else 0.0
-        out.append(SpeakerStance(speaker_id, target, label, round(score, 4), members))
+        evidence = [StanceEvidence(c.id, Span(c.text, c.start, c.end), s.evidence) for c, s in members]
+        out.append(SpeakerStance(speaker_id, target, label, round(score, 4), [c.id for c, _ in members], evidence))
     return out
 
 

@@ -65,12 +65,23 @@ class Claim:
 
 
 @dataclass
+class StanceEvidence:
+    """Why a speaker has a stance: one of the claims that carry it, and its stance-taking
+    predicate ("opposes", "urged", "denied") when one fired."""
+
+    claim_id: str
+    claim: Span
+    predicate: Span | None = None
+
+
+@dataclass
 class SpeakerStance:
     speaker_id: str
     target: str
     label: str
     score: float
     claim_ids: list[str]
+    evidence: list[StanceEvidence] = field(default_factory=list)
 
 
 @dataclass

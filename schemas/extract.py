@@ -100,12 +100,21 @@ class ClaimOut(Schema):
                            metadata={"description": "Content pieces when the claim is discontinuous."})
 
 
+class StanceEvidenceOut(Schema):
+    claim_id = fields.String(required=True)
+    claim = fields.Nested(SpanOut, required=True)
+    predicate = fields.Nested(SpanOut, allow_none=True, metadata={
+        "description": "The stance-taking predicate or denial cue that fired, when one did."})
+
+
 class SpeakerStanceOut(Schema):
     speaker_id = fields.String(required=True)
     target = fields.String(required=True)
     label = fields.String(required=True, validate=validate.OneOf(STANCE_LABELS))
     score = fields.Float(required=True)
     claim_ids = fields.List(fields.String(), required=True)
+    evidence = fields.List(fields.Nested(StanceEvidenceOut), metadata={
+        "description": "The claims behind the stance (those with its label), each with its predicate."})
 
 
 class ModelRefOut(Schema):

@@ -126,6 +126,24 @@ def run(items: Sequence[dict], pipeline: Any, mode: str, scope: str = "mentions"
     return out
 
 
+def news_claims(split: str) -> list[tuple[str, int]]:
+    """(claim text as the pipeline returns it, 1 if check-worthy) for the items of ``split`` with an
+    agreed ``checkworthy``, each gold claim once (an item per target may repeat a claim)."""
+    from models.pipeline import ClaimPipeline
+
+    items = load_labels(split, "checkworthy")
+    pipeline = ClaimPipeline(extractor=None)
+    arts = _articles(split)
+    out: dict[tuple[str, int], tuple[str, int]] = {}
+    for name, idx in _by_article(items).items():
+        res = _predict(pipeline, arts[name], "gold", "mentions")
+        for i in idx:
+            claim = _match(res.claims, _span(items[i]))
+            if claim is not None:
+                out[(name, claim.start)] = (claim.text, int(items[i]["checkworthy"] == "yes"))
+    return list(out.values())
+
+
 def training_pairs(items: Sequence[dict]) -> list[tuple[str, str, str]]:
     """(target, text, label) as the served pipeline sends each gold claim to the classifier.
 
