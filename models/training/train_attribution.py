@@ -36,7 +36,7 @@ from models.tagger import LABEL2ID, LABELS, make_windows, token_labels
 def build_windows(tokenizer, articles, max_length: int, overlap: int):
     windows = []
     for art in articles:
-        enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True)
+        enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         ids = enc["input_ids"]
         offsets = [tuple(o) for o in enc["offset_mapping"]]
         roles, spans = char_roles(art.text, art.attributions)
