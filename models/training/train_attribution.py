@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches, then exit")
     ap.add_argument(
-        "--data", default=None, help="PolNeAR root (default /work/shared/data/attribution/polnear)"
+        "--data", default=None, help="PolNeAR root (default $POLNEAR_ROOT, else ../shared/data/attribution/polnear)"
     )
     ap.add_argument("--init", type=Path, default=None, help="start from this tagger (default: the base encoder)")
     ap.add_argument("--keep-layers", default="", help="keep only these encoder layers of --init, e.g. 0,2,4")
