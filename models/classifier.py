@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from models.encoder import prepare_for_inference, set_torch_threads
+from models.encoder import prepare_for_inference, quiet_transformers, set_torch_threads
 
 TextInput = str | tuple[str, str]
 
@@ -29,6 +29,7 @@ class SequenceClassifier:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         set_torch_threads()
+        quiet_transformers()
         self.path = Path(path)
         if not (self.path / "model.safetensors").exists():
             raise FileNotFoundError(f"no trained weights in {self.path}")

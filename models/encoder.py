@@ -29,6 +29,17 @@ def weights_path(name: str) -> Path:
     return WEIGHTS_DIR / name
 
 
+def quiet_transformers() -> None:
+    """No "Loading weights" progress bar per model in the server log (transformers' tqdm bars off).
+
+    Called where a model is loaded. The tagger tokenizes whole articles before cutting them into
+    windows, so it asks for no length warning itself (``verbose=False``); this only turns the bars off.
+    """
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 def set_torch_threads(default: int | None = None) -> None:
     """Cap torch's intra-op threads from CLAIMSCOPE_TORCH_THREADS (or ``default``)."""
     import torch

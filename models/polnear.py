@@ -25,7 +25,8 @@ from pathlib import Path
 
 from models.types import Offsets, RawAttribution
 
-DEFAULT_ROOT = Path(os.environ.get("POLNEAR_ROOT", "/work/shared/data/attribution/polnear"))
+# beside the repository, in ../shared/data/ (never copied in); POLNEAR_ROOT points elsewhere
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "attribution" / "polnear"
 ROLES = ("Source", "Cue", "Content")
 _ANN_RE = re.compile(r"^(?P<article>.+)_(?P<annotator>[0-9a-zA-Z]+)\.ann$")
 
@@ -128,8 +129,12 @@ def parse_ann(ann: str, text: str) -> list[GoldAttribution]:
 
 
 def load_split(split: str, root: Path | str | None = None, all_annotations: bool = False) -> list[Article]:
-    """Load ``train`` / ``dev`` / ``test``: one Article per text (first annotator id)."""
-    base = Path(root or DEFAULT_ROOT)
+    """Load ``train`` / ``dev`` / ``test``: one Article per text (first annotator id).
+
+    ``root``: the corpus folder; default POLNEAR_ROOT, else ``../shared/data/attribution/polnear``
+    beside the repository (``DEFAULT_ROOT``).
+    """
+    base = Path(root or os.environ.get("POLNEAR_ROOT") or DEFAULT_ROOT)
     if (base / "data").is_dir():
         base = base / "data"
     base = base / split

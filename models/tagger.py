@@ -29,7 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.encoder import base_model_path, prepare_for_inference, set_torch_threads, weights_path
+from models.encoder import (
+    base_model_path,
+    prepare_for_inference,
+    quiet_transformers,
+    set_torch_threads,
+    weights_path,
+)
 from models.types import Offsets, RawAttribution
 
 NAME = "claimscope-attribution"
@@ -378,6 +384,7 @@ class AttributionTagger:
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         set_torch_threads()
+        quiet_transformers()
         path = Path(path) if path else weights_path("attribution")
         if not (path / "config.json").exists():
             raise FileNotFoundError(f"no trained attribution weights in {path}")
@@ -412,7 +419,9 @@ class AttributionTagger:
 
     # -- inference
     def _encode(self, text: str):
-        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        # a whole article, longer than the model's 512 positions: it is cut into windows below, so
+        # no "sequence length is longer than the maximum" warning (verbose=False)
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         ids = enc["input_ids"]
         offsets = [tuple(o) for o in enc["offset_mapping"]]
         tokens = self.tokenizer.convert_ids_to_tokens(ids)

@@ -36,7 +36,7 @@ from models.tagger import LABEL2ID, LABELS, make_windows, token_labels
 def build_windows(tokenizer, articles, max_length: int, overlap: int):
     windows = []
     for art in articles:
-        enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True)
+        enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         ids = enc["input_ids"]
         offsets = [tuple(o) for o in enc["offset_mapping"]]
         roles, spans = char_roles(art.text, art.attributions)
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches, then exit")
     ap.add_argument(
-        "--data", default=None, help="PolNeAR root (default /work/shared/data/attribution/polnear)"
+        "--data", default=None, help="PolNeAR root (default $POLNEAR_ROOT, else ../shared/data/attribution/polnear)"
     )
     ap.add_argument("--init", type=Path, default=None, help="start from this tagger (default: the base encoder)")
     ap.add_argument("--keep-layers", default="", help="keep only these encoder layers of --init, e.g. 0,2,4")

@@ -75,7 +75,7 @@ def wait_ready(proc: Proc, base: str, timeout: float = 240) -> None:
 def start_redis(port: int, log: Path) -> Proc:
     binary = shutil.which("redis-server")
     if binary is None:
-        raise AssertionError("redis-server is not installed (.ci/run installs it with apt-get)")
+        raise AssertionError("redis-server is not installed (./run.sh test installs it with apt-get)")
     proc = Proc([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                 log=log)
     deadline = time.monotonic() + 20

@@ -83,3 +83,19 @@ def test_load_split_one_annotation_per_article(tmp_path):
     assert len(arts[0].attributions) == 1
     both = load_split("train", tmp_path, all_annotations=True)
     assert sorted(a.annotator for a in both) == ["4e07", "d473"]
+
+
+def test_corpus_is_found_beside_the_repository_or_at_polnear_root(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from models.polnear import DEFAULT_ROOT
+
+    repo = Path(__file__).resolve().parents[2]
+    assert DEFAULT_ROOT == repo.parent / "shared" / "data" / "attribution" / "polnear"
+    base = tmp_path / "data" / "dev"
+    (base / "text").mkdir(parents=True)
+    (base / "attributions").mkdir(parents=True)
+    (base / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (base / "attributions" / "a_d473.ann").write_text(_ann(), encoding="utf-8")
+    monkeypatch.setenv("POLNEAR_ROOT", str(tmp_path))
+    assert [a.name for a in load_split("dev")] == ["a"]
