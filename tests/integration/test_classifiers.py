@@ -172,3 +172,35 @@ def test_seed_stance_scope_all_scores_every_claim(real_predictor, seed_text):
     assert all(len(c.stances) == 1 for c in result.claims)
     opposes = next(c for c in result.claims if c.text.startswith("Washington opposes"))
     assert opposes.stances[0].label == "against"
+
+
+NEWS = (
+    "Democratic nominee Hillary Clinton said on Tuesday that Republican nominee Donald Trump was "
+    "temperamentally unfit to be president. \"He cannot be trusted with the nuclear codes,\" she said.\n"
+    "Trump's campaign manager said the Republican nominee would win Ohio easily.\n"
+    "Bill Clinton told reporters that the economy had grown by 2 percent last year.\n"
+    "Senator John Smith said the weather in Iowa was cold."
+)
+
+
+def test_person_targets_through_the_pipeline(real_predictor):
+    """Targets written as a user writes them: "Donald Trump" is found as "Trump", "He" and "the
+    Republican nominee"; "Hillary Clinton" is not found in "Bill Clinton"."""
+    from models import DocumentInput
+
+    (result,) = real_predictor.predict([DocumentInput(text=NEWS, targets=("Donald Trump", "Hillary Clinton"))])
+    toward = {c.text: {s.target: s.label for s in c.stances} for c in result.claims}
+    unfit = next(t for t in toward if t.startswith("Republican nominee Donald Trump was"))
+    codes = next(t for t in toward if t.startswith("He cannot be trusted"))
+    win = next(t for t in toward if t.startswith("the Republican nominee would win"))
+    economy = next(t for t in toward if t.startswith("the economy had grown"))
+    weather = next(t for t in toward if t.startswith("the weather in Iowa"))
+    assert toward[unfit] == {"Donald Trump": "against"}
+    assert toward[codes] == {"Donald Trump": "against"}
+    assert toward[win] == {"Donald Trump": "favor"}
+    assert toward[economy] == {} and toward[weather] == {}
+    names = {s.id: s.name for s in result.speakers}
+    stances = {(names[x.speaker_id], x.target): x for x in result.speaker_stances}
+    clinton = stances[("Hillary Clinton", "Donald Trump")]
+    assert clinton.label == "against" and len(clinton.evidence) == 2
+    assert {e.claim.text for e in clinton.evidence} == {unfit, codes}
