@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC
 from typing import Any
 
+from ..errors import log_exception
 from ..metrics import record_documents
 from ..predict import FAILED, dump, minibatch, predict_each, to_input
 from .store import JobStore, Task
@@ -60,7 +61,7 @@ class EmbeddedWorker:
                     process(self.store, predictor, tasks)
                     continue
             except Exception:
-                log.exception("job worker iteration failed")
+                log_exception(log, "job worker iteration failed")
             self.wake.wait(self.poll_seconds)
             self.wake.clear()
 
@@ -106,7 +107,7 @@ class RQDispatcher:
             try:
                 self.sweep()
             except Exception:
-                log.exception("job sweeper iteration failed")
+                log_exception(log, "job sweeper iteration failed")
 
     def sweep(self) -> None:
         """One pass of the sweeper (see the class docstring)."""
