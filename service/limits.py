@@ -1,7 +1,8 @@
 """Safety limits: API keys with per-key rate limits, admission control and per-request timeouts.
 
 - API keys (CLAIMSCOPE_API_KEYS="key1,key2"): when set, /v1/extract* and /v1/jobs* need the
-  header X-API-Key (or Authorization: Bearer <key>); 401 otherwise.
+  header X-API-Key (or Authorization: Bearer <key>); 401 otherwise. The key's SHA-256 digest
+  (``owner()``) owns the jobs it creates.
 - Metrics key (CLAIMSCOPE_METRICS_KEY): when set, /metrics needs it the same way; 401 otherwise.
 - Rate limit (CLAIMSCOPE_RATE_LIMIT_PER_MINUTE): a token bucket per key (or per client address
   when keys are off); 429 with Retry-After when empty. The buckets are shared by every worker
@@ -193,7 +194,8 @@ class Limits:
             if not any(hmac.compare_digest(given.encode(), key.encode()) for key in self.keys):
                 raise Unauthorized("A valid API key is required in the X-API-Key header.",
                                    headers={"WWW-Authenticate": 'Bearer realm="claimscope"'})
-            client = "key:" + hashlib.sha256(given.encode()).hexdigest()[:32]
+            g.owner = hashlib.sha256(given.encode()).hexdigest()
+            client = "key:" + g.owner[:32]
         g.client = client
         if self.bucket is not None:
             wait = self.bucket.take(client)
@@ -224,6 +226,12 @@ def _given_key() -> str:
     if not given and auth.lower().startswith("bearer "):
         given = auth[7:].strip()
     return given
+
+
+def owner() -> str | None:
+    """The SHA-256 digest of this request's API key (None when API keys are off)."""
+    digest: str | None = g.get("owner")
+    return digest
 
 
 def init_app(app: Flask) -> None:
