@@ -218,6 +218,10 @@ def test_the_embedded_worker_purges_expired_jobs(tmp_path):
         if info.get_json()["status"] == "completed":
             assert info.get_json()["expires"] == pytest.approx(info.get_json()["updated"] + 1)
     assert info.status_code == 404
+    worker = app.extensions["jobs"].worker  # let it end the purge (its checkpoint) before the file is read
+    worker.stop.set()
+    worker.wake.set()
+    worker.thread.join(10)
     assert b"Quuxcorp" not in stored_bytes(app.extensions["jobs"].store, tmp_path)
 
 
