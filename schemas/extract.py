@@ -169,4 +169,7 @@ class JobOut(Schema):
     progress = fields.Float(required=True)
     created = fields.Float(required=True)
     updated = fields.Float(required=True)
+    expires = fields.Float(required=True, allow_none=True, metadata={
+        "description": "When the job and its data are purged (epoch seconds): CLAIMSCOPE_JOB_TTL after "
+                       "it completed; null while it runs or when jobs are kept."})
     links = fields.Dict(required=True)

@@ -46,6 +46,10 @@ class Config:
     JOB_WORKER = _bool("CLAIMSCOPE_JOB_WORKER", True)
     JOB_LEASE_SECONDS = float(os.environ.get("CLAIMSCOPE_JOB_LEASE_SECONDS", "60"))
     JOB_MAX_DOCUMENTS = _int("CLAIMSCOPE_JOB_MAX_DOCUMENTS", 10_000)
+    # seconds a completed job (texts and results) is kept before the sweeper purges it; 0 keeps it
+    JOB_TTL = float(os.environ.get("CLAIMSCOPE_JOB_TTL", str(7 * 24 * 3600)))
+    # when set, /metrics needs it (X-API-Key or Authorization: Bearer); else /metrics is open
+    METRICS_KEY = os.environ.get("CLAIMSCOPE_METRICS_KEY", "")
 
 
 class TestConfig(Config):

@@ -9,12 +9,15 @@ Exception tree (each carries its HTTP status):
     └── NotReady (503)              models still loading or failed to load
 
 werkzeug's HTTPExceptions (404, 405, 413, ...) go through the same handler, and anything else
-becomes a 500 whose traceback is logged, never sent.
+becomes a 500 whose traceback is logged, never sent. Logged tracebacks leave out the exceptions'
+messages (``log_exception``): a message can quote the submitted text, and texts never reach the logs.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -76,6 +79,20 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"error": body}
 
 
+def log_exception(logger: logging.Logger, message: str, *args: Any) -> None:
+    """Log ``message`` at ERROR with the traceback of the exception being handled, but not the
+    messages of the exception and its causes: they can quote the text (KeyError(text), ValueError(f"{text!r}"))."""
+    chain: list[BaseException] = []
+    exc = sys.exc_info()[1]
+    while exc is not None and all(exc is not seen for seen in chain):
+        chain.append(exc)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    parts = ["Traceback (most recent call last):\n" + "".join(traceback.format_tb(e.__traceback__))
+             + f"{type(e).__module__}.{type(e).__qualname__} (message withheld)" for e in reversed(chain)]
+    logger.error(message + "\n%s", *args, "\n\nThe above exception led to the following one:\n\n".join(parts),
+                 stacklevel=2)
+
+
 def _respond(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     response = jsonify(body)
     response.status_code = status
@@ -98,5 +115,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unhandled(err: Exception) -> Response:
-        log.exception("unhandled error")
+        log_exception(log, "unhandled error")
         return _respond(500, error_body("internal_error", "The server failed to process the request."))

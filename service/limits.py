@@ -1,7 +1,9 @@
 """Safety limits: API keys with per-key rate limits, admission control and per-request timeouts.
 
 - API keys (CLAIMSCOPE_API_KEYS="key1,key2"): when set, /v1/extract* and /v1/jobs* need the
-  header X-API-Key (or Authorization: Bearer <key>); 401 otherwise.
+  header X-API-Key (or Authorization: Bearer <key>); 401 otherwise. The key's SHA-256 digest
+  (``owner()``) owns the jobs it creates.
+- Metrics key (CLAIMSCOPE_METRICS_KEY): when set, /metrics needs it the same way; 401 otherwise.
 - Rate limit (CLAIMSCOPE_RATE_LIMIT_PER_MINUTE): a token bucket per key (or per client address
   when keys are off); 429 with Retry-After when empty. The buckets are shared by every worker
   process: in an SQLite file on one host (CLAIMSCOPE_RATE_LIMIT_DB), or in Redis when the job
@@ -172,24 +174,28 @@ class Limits:
     def __init__(self, app: Flask) -> None:
         cfg = app.config
         self.keys = [k for k in cfg["API_KEYS"] if k]
+        self.metrics_key = cfg["METRICS_KEY"]
         self.bucket = make_bucket(cfg)
         self.timeout = float(cfg["REQUEST_TIMEOUT"])
         self.slots = threading.BoundedSemaphore(int(cfg["MAX_INFLIGHT"]))
         self.executor = ThreadPoolExecutor(max_workers=int(cfg["MAX_INFLIGHT"]), thread_name_prefix="predict")
 
     def check_request(self) -> None:
+        if request.path == "/metrics":
+            if self.metrics_key and not hmac.compare_digest(_given_key().encode(), self.metrics_key.encode()):
+                raise Unauthorized("A valid metrics key is required in the X-API-Key header.",
+                                   headers={"WWW-Authenticate": 'Bearer realm="claimscope-metrics"'})
+            return
         if not request.path.startswith(PROTECTED_PREFIXES) or request.method == "OPTIONS":
             return
         client = request.remote_addr or "unknown"
         if self.keys:
-            given = request.headers.get("X-API-Key", "")
-            auth = request.headers.get("Authorization", "")
-            if not given and auth.lower().startswith("bearer "):
-                given = auth[7:].strip()
-            if not any(hmac.compare_digest(given, key) for key in self.keys):
+            given = _given_key()
+            if not any(hmac.compare_digest(given.encode(), key.encode()) for key in self.keys):
                 raise Unauthorized("A valid API key is required in the X-API-Key header.",
                                    headers={"WWW-Authenticate": 'Bearer realm="claimscope"'})
-            client = "key:" + hashlib.sha256(given.encode()).hexdigest()[:32]
+            g.owner = hashlib.sha256(given.encode()).hexdigest()
+            client = "key:" + g.owner[:32]
         g.client = client
         if self.bucket is not None:
             wait = self.bucket.take(client)
@@ -212,6 +218,20 @@ class Limits:
         except FutureTimeout as exc:
             raise TimedOut(f"The request took longer than {self.timeout:g} s.",
                            headers={"Retry-After": "5"}) from exc
+
+
+def _given_key() -> str:
+    given = request.headers.get("X-API-Key", "")
+    auth = request.headers.get("Authorization", "")
+    if not given and auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    return given
+
+
+def owner() -> str | None:
+    """The SHA-256 digest of this request's API key (None when API keys are off)."""
+    digest: str | None = g.get("owner")
+    return digest
 
 
 def init_app(app: Flask) -> None:

@@ -81,16 +81,21 @@ def build_spec() -> dict[str, Any]:
                       **_errors("400", "413", "415", "422")},
     }})
     job_id = [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    no_job = {"404": {"description": "No such job, or it was created with another API key.",
+                      "content": _json("Error")}}
     spec.path("/v1/jobs/{job_id}", parameters=job_id, operations={"get": {
         "summary": "Report a job's status and progress.", "operationId": "getJob",
-        "responses": {"200": {"description": "Job status.", "content": _json("JobOut")},
-                      "404": {"description": "No such job.", "content": _json("Error")}},
+        "responses": {"200": {"description": "Job status.", "content": _json("JobOut")}, **no_job},
+    }, "delete": {
+        "summary": "Delete a job with its texts and results.", "operationId": "deleteJob",
+        "responses": {"204": {"description": "Deleted; documents still being processed are dropped."},
+                      **no_job},
     }})
     spec.path("/v1/jobs/{job_id}/results", parameters=job_id, operations={"get": {
         "summary": "Stream a job's finished results as JSONL, in document order.", "operationId": "getJobResults",
         "responses": {"200": {"description": "One JSON object per line: an ExtractOut with its index, "
                                              "or {id, index, error}.",
                               "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
-                      "404": {"description": "No such job.", "content": _json("Error")}},
+                      **no_job},
     }})
     return spec.to_dict()

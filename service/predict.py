@@ -9,6 +9,8 @@ from typing import Any
 from models import DocumentInput, DocumentResult
 from schemas import ExtractOut
 
+from .errors import log_exception
+
 log = logging.getLogger(__name__)
 extract_out = ExtractOut()
 MAX_BATCH_SIZE = 8
@@ -33,13 +35,13 @@ def predict_each(predictor: Any, docs: Sequence[DocumentInput]) -> list[Document
     try:
         return list(predictor.predict(list(docs)))
     except Exception:
-        log.exception("batch prediction failed; retrying documents one by one")
+        log_exception(log, "batch prediction failed; retrying documents one by one")
     out: list[DocumentResult | None] = []
     for doc in docs:
         try:
             out.append(predictor.predict([doc])[0])
         except Exception:
-            log.exception("prediction failed for document %r", doc.id)
+            log_exception(log, "prediction failed for document %r", doc.id)
             out.append(None)
     return out
 

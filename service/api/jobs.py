@@ -1,4 +1,6 @@
-"""Asynchronous jobs: POST /v1/jobs, GET /v1/jobs/<id>, GET /v1/jobs/<id>/results (JSONL)."""
+"""Asynchronous jobs: POST /v1/jobs, GET /v1/jobs/<id>, GET /v1/jobs/<id>/results (JSONL),
+DELETE /v1/jobs/<id>. With API keys on, a job is seen only with the key that created it: any
+other key gets the same 404 as for an unknown id."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from schemas import ExtractIn
 
 from ..errors import APIError, UnsupportedMediaType, ValidationFailed
+from ..jobs import JobInfo
 from ..jobs.ext import get_jobs
+from ..limits import owner
 from .extract import json_body, load
 
 bp = Blueprint("jobs", __name__, url_prefix="/v1")
@@ -79,7 +83,7 @@ def create_job() -> Response:
         else:
             entries.append(_entry(raw))
     jobs = get_jobs()
-    job_id = jobs.store.create(entries)
+    job_id = jobs.store.create(entries, owner=owner())
     jobs.submitted(job_id, [i for i, (_, err) in enumerate(entries) if err is None])
     info = jobs.store.get(job_id)
     body = {**info.to_dict(), **_links(job_id)}
@@ -93,22 +97,35 @@ def _links(job_id: str) -> dict[str, Any]:
                       "results": url_for("jobs.job_results", job_id=job_id)}}
 
 
+def _owned(job_id: str) -> JobInfo:
+    """The job if this request's key owns it (or keys are off and so is the job's); else 404."""
+    info = get_jobs().store.get(job_id)
+    if info is None or (info.owner or "") != (owner() or ""):
+        raise JobNotFound(f"No job {job_id!r}.")
+    return info
+
+
 @bp.get("/jobs/<job_id>")
 def get_job(job_id: str) -> Response:
     """Report a job's status and progress."""
-    info = get_jobs().store.get(job_id)
-    if info is None:
-        raise JobNotFound(f"No job {job_id!r}.")
+    info = _owned(job_id)
     return Response(json.dumps({**info.to_dict(), **_links(job_id)}), mimetype="application/json")
+
+
+@bp.delete("/jobs/<job_id>")
+def delete_job(job_id: str) -> Response:
+    """Delete a job with its texts and results."""
+    _owned(job_id)
+    if not get_jobs().store.delete(job_id):
+        raise JobNotFound(f"No job {job_id!r}.")
+    return Response(status=204)
 
 
 @bp.get("/jobs/<job_id>/results")
 def job_results(job_id: str) -> Response:
     """Stream the finished results of a job as JSONL, in document order."""
     store = get_jobs().store
-    info = store.get(job_id)
-    if info is None:
-        raise JobNotFound(f"No job {job_id!r}.")
+    info = _owned(job_id)
 
     def generate() -> Any:
         for line in store.results(job_id):

@@ -25,7 +25,8 @@ class Jobs:
 
 def init_app(app: Flask) -> None:
     cfg = app.config
-    store = open_store(cfg["JOB_BACKEND"], cfg["JOB_DB"], cfg["REDIS_URL"])
+    ttl = float(cfg["JOB_TTL"])
+    store = open_store(cfg["JOB_BACKEND"], cfg["JOB_DB"], cfg["REDIS_URL"], ttl)
     lease = float(cfg["JOB_LEASE_SECONDS"])
     if cfg["JOB_BACKEND"] == "rq":
         from .runner import RQDispatcher
@@ -35,7 +36,10 @@ def init_app(app: Flask) -> None:
         from .runner import EmbeddedWorker
 
         state = app.extensions["ml"]
-        jobs = Jobs(store, worker=EmbeddedWorker(store, lambda: state.predictor, lease).start())
+        # purge once a minute, or twice per time to live when that is shorter
+        every = max(1.0, min(60.0, ttl / 2)) if ttl > 0 else 60.0
+        jobs = Jobs(store, worker=EmbeddedWorker(store, lambda: state.predictor, lease,
+                                                 purge_seconds=every).start())
     else:
         jobs = Jobs(store)
     app.extensions["jobs"] = jobs

@@ -10,12 +10,20 @@ from collections.abc import Callable, Sequence
 from datetime import UTC
 from typing import Any
 
+from ..errors import log_exception
 from ..metrics import record_documents
 from ..predict import FAILED, dump, minibatch, predict_each, to_input
 from .store import JobStore, Task
 
 log = logging.getLogger(__name__)
 RQ_QUEUE = "claimscope"
+
+
+def purge(store: JobStore) -> None:
+    """Delete the expired jobs of the store (their ids go to the log, never their texts)."""
+    purged = store.purge()
+    if purged:
+        log.info("purged %d expired jobs: %s", len(purged), ", ".join(purged))
 
 
 def process(store: JobStore, predictor: Any, tasks: Sequence[Task]) -> None:
@@ -31,15 +39,18 @@ def process(store: JobStore, predictor: Any, tasks: Sequence[Task]) -> None:
 
 
 class EmbeddedWorker:
-    """A daemon thread in each gunicorn worker that drains the SQLite store."""
+    """A daemon thread in each gunicorn worker that drains the SQLite store and purges its
+    expired jobs (every ``purge_seconds``)."""
 
     def __init__(self, store: JobStore, get_predictor: Callable[[], Any], lease_seconds: float,
-                 poll_seconds: float = 0.5, batch: int = 8) -> None:
+                 poll_seconds: float = 0.5, batch: int = 8, purge_seconds: float = 60.0) -> None:
         self.store = store
         self.get_predictor = get_predictor
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.batch = batch
+        self.purge_seconds = purge_seconds
+        self.next_purge = 0.0
         self.wake = threading.Event()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="job-worker", daemon=True)
@@ -50,6 +61,12 @@ class EmbeddedWorker:
 
     def _run(self) -> None:
         while not self.stop.is_set():
+            if time.monotonic() >= self.next_purge:
+                self.next_purge = time.monotonic() + self.purge_seconds
+                try:
+                    purge(self.store)
+                except Exception:
+                    log_exception(log, "job purge failed")
             predictor = self.get_predictor()
             if predictor is None:
                 self.stop.wait(self.poll_seconds)
@@ -60,7 +77,7 @@ class EmbeddedWorker:
                     process(self.store, predictor, tasks)
                     continue
             except Exception:
-                log.exception("job worker iteration failed")
+                log_exception(log, "job worker iteration failed")
             self.wake.wait(self.poll_seconds)
             self.wake.clear()
 
@@ -70,6 +87,7 @@ class RQDispatcher:
 
     Each chunk of documents travels in one RQ job (its "ticket"). The sweeper, every half lease:
 
+    * deletes the completed jobs whose time to live has passed (``JobStore.purge``);
     * re-enqueues documents whose lease ran out (their worker died while holding them);
     * re-enqueues pending documents whose ticket can no longer deliver them, a lease after it was
       sent: the RQ job is gone or has ended, was taken by a worker more than a lease ago although
@@ -106,10 +124,11 @@ class RQDispatcher:
             try:
                 self.sweep()
             except Exception:
-                log.exception("job sweeper iteration failed")
+                log_exception(log, "job sweeper iteration failed")
 
     def sweep(self) -> None:
-        """One pass of the sweeper (see the class docstring)."""
+        """One pass of the sweeper (see the class docstring); it also purges expired jobs."""
+        purge(self.store)
         by_job: dict[str, list[int]] = {}
         for job_id, idx in self.store.expired():
             by_job.setdefault(job_id, []).append(idx)

@@ -1,17 +1,25 @@
-"""Job stores: SQLite (embedded, one host) and Redis (shared by RQ workers on many hosts)."""
+"""Job stores: SQLite (embedded, one host) and Redis (shared by RQ workers on many hosts).
+
+A job belongs to the API key that created it (``owner``, the key's SHA-256 digest; None when keys
+are off). ``delete`` removes a job with its texts and results; a worker that finishes one of its
+documents afterwards writes nothing, so a deleted job never comes back. ``purge`` deletes the
+completed jobs whose ``ttl`` (seconds after their last document finished) has passed.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 PENDING, RUNNING, DONE, ERROR = "pending", "running", "done", "error"
 
@@ -26,6 +34,8 @@ class JobInfo:
     running: int
     done: int
     failed: int
+    owner: str | None = None
+    expires: float | None = None
 
     @property
     def finished(self) -> int:
@@ -44,7 +54,7 @@ class JobInfo:
             "id": self.id, "status": self.status, "total": self.total, "done": self.done,
             "failed": self.failed, "pending": self.pending, "running": self.running,
             "progress": round(self.finished / self.total, 4) if self.total else 1.0,
-            "created": self.created, "updated": self.updated,
+            "created": self.created, "updated": self.updated, "expires": self.expires,
         }
 
 
@@ -60,7 +70,7 @@ Entry = tuple[dict[str, Any] | None, dict[str, Any] | None]
 
 
 class JobStore(Protocol):
-    def create(self, entries: Sequence[Entry]) -> str: ...
+    def create(self, entries: Sequence[Entry], owner: str | None = None) -> str: ...
 
     def get(self, job_id: str) -> JobInfo | None: ...
 
@@ -75,9 +85,20 @@ class JobStore(Protocol):
 
     def results(self, job_id: str) -> Iterator[str]: ...
 
+    def delete(self, job_id: str) -> bool: ...
+
+    def purge(self, now: float | None = None) -> list[str]: ...
+
 
 def new_job_id() -> str:
     return uuid.uuid4().hex
+
+
+def expires(info: JobInfo, ttl: float) -> JobInfo:
+    """``info`` with its expiry: ``ttl`` seconds after its last document finished (None: never)."""
+    if ttl <= 0 or info.status != "completed":
+        return info
+    return replace(info, expires=info.updated + ttl)
 
 
 def gave_up(attempts: int) -> dict[str, Any]:
@@ -98,7 +119,8 @@ class SQLiteJobStore:
 
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS jobs (
-        id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, total INTEGER NOT NULL);
+        id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, total INTEGER NOT NULL,
+        owner TEXT);
     CREATE TABLE IF NOT EXISTS docs (
         job_id TEXT NOT NULL REFERENCES jobs(id), idx INTEGER NOT NULL,
         request TEXT, state TEXT NOT NULL, lease_until REAL, attempts INTEGER NOT NULL DEFAULT 0,
@@ -106,12 +128,16 @@ class SQLiteJobStore:
     CREATE INDEX IF NOT EXISTS docs_state ON docs(state, lease_until);
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, ttl: float = 0.0) -> None:
         self.path = str(path)
+        self.ttl = ttl
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._db().executescript(self.SCHEMA)
+        with self._tx() as db:  # files made before jobs had owners
+            if "owner" not in {row[1] for row in db.execute("PRAGMA table_info(jobs)")}:
+                db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -119,6 +145,9 @@ class SQLiteJobStore:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            # deleted texts are overwritten with zeros, not left in free space of the file (Debian's
+            # SQLite is built with this default, other builds are not)
+            db.execute("PRAGMA secure_delete=ON")
             self._local.db = db
         return db
 
@@ -136,7 +165,7 @@ class SQLiteJobStore:
     def _tx(self) -> SQLiteJobStore._Tx:
         return self._Tx(self._db())
 
-    def create(self, entries: Sequence[Entry]) -> str:
+    def create(self, entries: Sequence[Entry], owner: str | None = None) -> str:
         job_id = new_job_id()
         now = time.time()
         rows = [
@@ -145,18 +174,19 @@ class SQLiteJobStore:
             for i, (req, err) in enumerate(entries)
         ]
         with self._tx() as db:
-            db.execute("INSERT INTO jobs VALUES (?, ?, ?, ?)", (job_id, now, now, len(rows)))
+            db.execute("INSERT INTO jobs (id, created, updated, total, owner) VALUES (?, ?, ?, ?, ?)",
+                       (job_id, now, now, len(rows), owner))
             db.executemany("INSERT INTO docs (job_id, idx, request, state, error) VALUES (?, ?, ?, ?, ?)", rows)
         return job_id
 
     def get(self, job_id: str) -> JobInfo | None:
         db = self._db()
-        job = db.execute("SELECT created, updated, total FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        job = db.execute("SELECT created, updated, total, owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if job is None:
             return None
         counts = dict(db.execute("SELECT state, COUNT(*) FROM docs WHERE job_id = ? GROUP BY state", (job_id,)))
-        return JobInfo(job_id, job[0], job[1], job[2], counts.get(PENDING, 0), counts.get(RUNNING, 0),
-                       counts.get(DONE, 0), counts.get(ERROR, 0))
+        return expires(JobInfo(job_id, job[0], job[1], job[2], counts.get(PENDING, 0), counts.get(RUNNING, 0),
+                               counts.get(DONE, 0), counts.get(ERROR, 0), job[3]), self.ttl)
 
     def claim(self, limit: int, lease_seconds: float) -> list[Task]:
         """Lease up to ``limit`` pending (or abandoned) documents, oldest job first."""
@@ -198,6 +228,7 @@ class SQLiteJobStore:
 
     def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
                error: dict[str, Any] | None) -> None:
+        # a deleted job has no rows left: the updates match nothing and the result is dropped
         with self._tx() as db:
             db.execute(
                 "UPDATE docs SET state = ?, result = ?, error = ?, lease_until = NULL WHERE job_id = ? AND idx = ?",
@@ -217,30 +248,87 @@ class SQLiteJobStore:
         for idx, request, result, error in cursor:
             yield result_line(idx, json.loads(request) if request else None, result, error)
 
+    def delete(self, job_id: str) -> bool:
+        """Remove a job, its texts and results; False when there is no such job."""
+        with self._tx() as db:
+            db.execute("DELETE FROM docs WHERE job_id = ?", (job_id,))
+            found = db.execute("DELETE FROM jobs WHERE id = ?", (job_id,)).rowcount > 0
+        self._checkpoint()
+        return found
+
+    def purge(self, now: float | None = None) -> list[str]:
+        """Delete the completed jobs whose time to live has passed; return their ids."""
+        if self.ttl <= 0:
+            return []
+        cutoff = (time.time() if now is None else now) - self.ttl
+        expired = [row[0] for row in self._db().execute(
+            "SELECT id FROM jobs j WHERE updated <= ? AND NOT EXISTS "
+            "(SELECT 1 FROM docs d WHERE d.job_id = j.id AND d.state IN (?, ?))", (cutoff, PENDING, RUNNING))]
+        with self._tx() as db:
+            for job_id in expired:
+                db.execute("DELETE FROM docs WHERE job_id = ?", (job_id,))
+                db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+        if expired:
+            self._checkpoint()
+        return expired
+
+    def _checkpoint(self) -> None:
+        # the write-ahead log still holds the deleted rows as written: copy the zeroed pages into
+        # the file and truncate the log (waits for readers up to the connection's timeout)
+        busy = self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            log.warning("job store checkpoint was blocked; deleted rows stay in %s-wal until the next one", self.path)
+
 
 class RedisJobStore:
     """The same store on Redis, shared by the API and RQ workers on any host."""
 
-    def __init__(self, url: str) -> None:
+    ACTIVE, FINISHED = "claimscope:jobs:active", "claimscope:jobs:finished"
+    PARTS = ("meta", "request", "state", "error", "result", "attempts", "lease", "ticket")
+
+    def __init__(self, url: str, ttl: float = 0.0) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(url)
+        self.ttl = ttl
+        self.indexed = False
 
     def _k(self, job_id: str, part: str) -> str:
         return f"claimscope:job:{job_id}:{part}"
 
-    def create(self, entries: Sequence[Entry]) -> str:
+    def _if_live(self, job_id: str, write: Any) -> bool:
+        """Run ``write(pipeline)`` in one transaction unless the job was deleted meanwhile."""
+        from redis.exceptions import WatchError
+
+        meta = self._k(job_id, "meta")
+        with self.redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(meta)
+                    if not pipe.exists(meta):
+                        return False
+                    pipe.multi()
+                    write(pipe)
+                    pipe.execute()
+                    return True
+                except WatchError:  # another write to the job (or its deletion): look again
+                    continue
+
+    def create(self, entries: Sequence[Entry], owner: str | None = None) -> str:
         job_id = new_job_id()
         now = time.time()
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(self._k(job_id, "meta"), mapping={"created": now, "updated": now, "total": len(entries)})
+        meta: dict[str, Any] = {"created": now, "updated": now, "total": len(entries)}
+        if owner is not None:
+            meta["owner"] = owner
+        pipe.hset(self._k(job_id, "meta"), mapping=meta)
         for i, (req, err) in enumerate(entries):
             if req is not None:
                 pipe.hset(self._k(job_id, "request"), i, json.dumps(req))
             pipe.hset(self._k(job_id, "state"), i, PENDING if err is None else ERROR)
             if err is not None:
                 pipe.hset(self._k(job_id, "error"), i, json.dumps(err))
-        pipe.sadd("claimscope:jobs:active", job_id)
+        pipe.sadd(self.ACTIVE, job_id)
         pipe.execute()
         return job_id
 
@@ -249,11 +337,15 @@ class RedisJobStore:
         if not meta:
             return None
         states = [s.decode() for s in self.redis.hvals(self._k(job_id, "state"))]
+        owner = meta.get(b"owner")
         info = JobInfo(job_id, float(meta[b"created"]), float(meta[b"updated"]), int(meta[b"total"]),
-                       states.count(PENDING), states.count(RUNNING), states.count(DONE), states.count(ERROR))
+                       states.count(PENDING), states.count(RUNNING), states.count(DONE), states.count(ERROR),
+                       owner.decode() if owner else None)
         if info.status == "completed":
-            self.redis.srem("claimscope:jobs:active", job_id)
-        return info
+            # from the active set (swept for lost documents) to the finished index (swept for expiry)
+            self._if_live(job_id, lambda pipe: (pipe.srem(self.ACTIVE, job_id),
+                                                pipe.zadd(self.FINISHED, {job_id: info.updated})))
+        return expires(info, self.ttl)
 
     def pending(self, job_id: str) -> list[int]:
         states = self.redis.hgetall(self._k(job_id, "state"))
@@ -287,20 +379,22 @@ class RedisJobStore:
                 pipe.zadd(self._k(job_id, "lease"), {str(idx): now + lease_seconds})
                 pipe.execute()
             request = self.redis.hget(self._k(job_id, "request"), idx)
-            tasks.append(Task(job_id, idx, json.loads(request or b"{}")))
+            if request is not None:  # else the job was deleted meanwhile
+                tasks.append(Task(job_id, idx, json.loads(request)))
         return tasks
 
     def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
                error: dict[str, Any] | None) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        if result is not None:
-            pipe.hset(self._k(job_id, "result"), index, json.dumps(result, ensure_ascii=False))
-        if error is not None:
-            pipe.hset(self._k(job_id, "error"), index, json.dumps(error))
-        pipe.hset(self._k(job_id, "state"), index, DONE if error is None else ERROR)
-        pipe.zrem(self._k(job_id, "lease"), str(index))
-        pipe.hset(self._k(job_id, "meta"), "updated", time.time())
-        pipe.execute()
+        def write(pipe: Any) -> None:
+            if result is not None:
+                pipe.hset(self._k(job_id, "result"), index, json.dumps(result, ensure_ascii=False))
+            if error is not None:
+                pipe.hset(self._k(job_id, "error"), index, json.dumps(error))
+            pipe.hset(self._k(job_id, "state"), index, DONE if error is None else ERROR)
+            pipe.zrem(self._k(job_id, "lease"), str(index))
+            pipe.hset(self._k(job_id, "meta"), "updated", time.time())
+
+        self._if_live(job_id, write)  # a deleted job's result is dropped
 
     def renew(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None:
         """Extend the leases of documents a worker still holds."""
@@ -311,7 +405,8 @@ class RedisJobStore:
     def ticket(self, job_id: str, indices: Sequence[int], ticket: str) -> None:
         """Record the queue message (RQ job id) that carries these documents to a worker."""
         if indices:
-            self.redis.hset(self._k(job_id, "ticket"), mapping={str(i): ticket for i in indices})
+            self._if_live(job_id, lambda pipe: pipe.hset(self._k(job_id, "ticket"),
+                                                         mapping={str(i): ticket for i in indices}))
 
     def pending_tickets_of(self, job_id: str) -> str | None:
         """The ticket of the job's first pending document (None: no pending document or no ticket)."""
@@ -322,7 +417,7 @@ class RedisJobStore:
     def pending_tickets(self) -> list[tuple[str, float, dict[str | None, list[int]]]]:
         """For each active job with pending documents: (job id, created, {ticket or None: indices})."""
         out = []
-        for raw in self.redis.smembers("claimscope:jobs:active"):
+        for raw in self.redis.smembers(self.ACTIVE):
             job_id = raw.decode()
             pending = self.pending(job_id)
             if not pending:
@@ -337,16 +432,17 @@ class RedisJobStore:
 
     def requeue(self, job_id: str, indices: Sequence[int]) -> None:
         """Put abandoned documents back to pending (they are being enqueued again)."""
-        pipe = self.redis.pipeline(transaction=True)
-        for idx in indices:
-            pipe.hset(self._k(job_id, "state"), idx, PENDING)
-            pipe.zrem(self._k(job_id, "lease"), str(idx))
-        pipe.execute()
+        def write(pipe: Any) -> None:
+            for idx in indices:
+                pipe.hset(self._k(job_id, "state"), idx, PENDING)
+                pipe.zrem(self._k(job_id, "lease"), str(idx))
+
+        self._if_live(job_id, write)
 
     def expired(self) -> list[tuple[str, int]]:
         now = time.time()
         out = []
-        for raw in self.redis.smembers("claimscope:jobs:active"):
+        for raw in self.redis.smembers(self.ACTIVE):
             job_id = raw.decode()
             for idx in self.redis.zrangebyscore(self._k(job_id, "lease"), 0, now):
                 out.append((job_id, int(idx)))
@@ -361,10 +457,39 @@ class RedisJobStore:
             yield result_line(idx, json.loads(request) if request else None,
                               result.decode() if result else None, error.decode() if error else None)
 
+    def delete(self, job_id: str) -> bool:
+        """Remove a job, its texts and results; False when there is no such job."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.delete(self._k(job_id, "meta"))
+        pipe.delete(*(self._k(job_id, part) for part in self.PARTS[1:]))
+        pipe.srem(self.ACTIVE, job_id)
+        pipe.zrem(self.FINISHED, job_id)
+        return bool(pipe.execute()[0])
 
-def open_store(backend: str, sqlite_path: str, redis_url: str) -> Any:
+    def purge(self, now: float | None = None) -> list[str]:
+        """Delete the completed jobs whose time to live has passed; return their ids."""
+        if self.ttl <= 0:
+            return []
+        now = time.time() if now is None else now
+        if not self.indexed:  # once per process, for jobs completed before there was an index
+            self.indexed = True
+            for key in self.redis.scan_iter(match="claimscope:job:*:meta", count=1000):
+                self.get(key.decode().split(":")[2])
+        for raw in self.redis.smembers(self.ACTIVE):
+            self.get(raw.decode())  # completed jobs move to the finished index
+        purged = []
+        for raw in self.redis.zrangebyscore(self.FINISHED, 0, now - self.ttl):
+            job_id = raw.decode()
+            info = self.get(job_id)
+            if info is None or (info.expires is not None and info.expires <= now):
+                self.delete(job_id)
+                purged.append(job_id)
+        return purged
+
+
+def open_store(backend: str, sqlite_path: str, redis_url: str, ttl: float = 0.0) -> Any:
     if backend == "sqlite":
-        return SQLiteJobStore(sqlite_path)
+        return SQLiteJobStore(sqlite_path, ttl)
     if backend == "rq":
-        return RedisJobStore(redis_url)
+        return RedisJobStore(redis_url, ttl)
     raise ValueError(f"unknown job backend {backend!r}")

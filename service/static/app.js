@@ -1,4 +1,5 @@
-// ClaimScope newsroom page: plain JS, no build step. Calls POST /v1/extract and renders the result.
+// ClaimScope newsroom page: plain JS, no build step. Calls POST /v1/extract and renders the result;
+// "Run as a job" submits the text to POST /v1/jobs instead, and the jobs the page created can be deleted.
 "use strict";
 
 const PALETTE = ["#cfe3ff", "#ffd6cc", "#d4f5d4", "#f3d9ff", "#fff0b3", "#cceff0", "#ffe0ef", "#e3e3ff",
@@ -97,15 +98,24 @@ function render(text, result) {
   $("output").hidden = false;
 }
 
-async function analyze() {
+// The extract request from the form, or null (with a message) when there is no text.
+function requestBody() {
   const text = $("text").value;
   const status = $("status");
   status.className = "";
-  if (!text.trim()) { status.textContent = "Paste some text first."; status.className = "error"; return; }
+  if (!text.trim()) { status.textContent = "Paste some text first."; status.className = "error"; return null; }
   const targets = $("targets").value.split(",").map((t) => t.trim()).filter(Boolean);
   const body = { text };
   if (targets.length) body.targets = targets;
   if ($("unattributed").checked) body.options = { include_unattributed: true };
+  return body;
+}
+
+async function analyze() {
+  const body = requestBody();
+  if (!body) return;
+  const text = body.text;
+  const status = $("status");
   $("analyze").disabled = true;
   status.textContent = "Analyzing…";
   try {
@@ -122,6 +132,93 @@ async function analyze() {
   }
 }
 
+// Jobs this page created: their ids (never their texts) stay in this browser so that they can be
+// deleted later; the texts stay in memory, to show a job's result until the page is reloaded.
+const JOBS_KEY = "claimscope.jobs";
+const jobTexts = {};
+let jobsTimer = null;
+let jobsDrawn = 0;
+const pageJobs = () => JSON.parse(localStorage.getItem(JOBS_KEY) || "[]");
+const savePageJobs = (ids) => localStorage.setItem(JOBS_KEY, JSON.stringify(ids));
+
+async function apiError(response) {
+  const data = await response.json().catch(() => ({}));
+  return new Error(data.error ? `${data.error.code}: ${data.error.message}` : response.statusText);
+}
+
+function showError(err) {
+  $("status").textContent = `Error: ${err.message}`;
+  $("status").className = "error";
+}
+
+async function submitJob() {
+  const body = requestBody();
+  if (!body) return;
+  $("submit-job").disabled = true;
+  try {
+    const response = await fetch("/v1/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ documents: [body] }) });
+    if (!response.ok) throw await apiError(response);
+    const job = await response.json();
+    jobTexts[job.id] = body.text;
+    savePageJobs([...pageJobs(), job.id]);
+    $("status").textContent = `Job ${job.id.slice(0, 8)} submitted.`;
+    await refreshJobs();
+  } catch (err) {
+    showError(err);
+  } finally {
+    $("submit-job").disabled = false;
+  }
+}
+
+function jobButton(label, action) {
+  const button = el("button", { type: "button", class: "secondary", "data-action": label.toLowerCase() }, label);
+  button.addEventListener("click", () => action().catch(showError));
+  return button;
+}
+
+async function showJob(id) {
+  const response = await fetch(`/v1/jobs/${id}/results`);
+  if (!response.ok) throw await apiError(response);
+  const result = JSON.parse((await response.text()).split("\n")[0]);
+  if (result.error) throw new Error(`${result.error.code}: ${result.error.message}`);
+  render(jobTexts[id], result);
+  $("status").textContent = `Job ${id.slice(0, 8)}: ${result.claims.length} claims from ${result.speakers.length} speakers.`;
+}
+
+async function deleteJob(id) {
+  const response = await fetch(`/v1/jobs/${id}`, { method: "DELETE" });
+  if (!response.ok && response.status !== 404) throw await apiError(response);
+  delete jobTexts[id];
+  savePageJobs(pageJobs().filter((x) => x !== id));
+  $("status").textContent = `Job ${id.slice(0, 8)} deleted.`;
+  await refreshJobs();
+}
+
+// Redraw the page's jobs (forgetting those deleted or expired) and poll while any is unfinished.
+async function refreshJobs() {
+  clearTimeout(jobsTimer);
+  const drawing = ++jobsDrawn;  // a later refresh (after a delete) wins over one still in flight
+  const rows = [];
+  let running = false;
+  for (const id of pageJobs()) {
+    const response = await fetch(`/v1/jobs/${id}`);
+    if (response.status === 404) { savePageJobs(pageJobs().filter((x) => x !== id)); continue; }
+    const job = response.ok ? await response.json() : { id, status: "unknown", progress: 0 };
+    running = running || job.status === "queued" || job.status === "running";
+    const done = job.status === "completed";
+    rows.push(el("tr", { "data-job": id },
+      el("td", {}, id.slice(0, 8)),
+      el("td", { class: "job-status" }, done ? `completed: ${job.done} done, ${job.failed} failed` : `${job.status} ${Math.round(job.progress * 100)}%`),
+      el("td", {}, job.expires ? `expires ${new Date(job.expires * 1000).toLocaleString()}` : "—"),
+      el("td", {}, ...(done && jobTexts[id] !== undefined ? [jobButton("Show", () => showJob(id))] : []),
+        jobButton("Delete", () => deleteJob(id)))));
+  }
+  if (drawing !== jobsDrawn) return;
+  $("jobs-table").replaceChildren(...rows);
+  $("jobs").hidden = rows.length === 0;
+  if (running) jobsTimer = setTimeout(() => refreshJobs().catch(showError), 1000);
+}
+
 async function loadSeed() {
   const response = await fetch("/v1/samples/seed");
   $("text").value = await response.text();
@@ -129,7 +226,9 @@ async function loadSeed() {
 }
 
 $("analyze").addEventListener("click", analyze);
+$("submit-job").addEventListener("click", submitJob);
 $("load-seed").addEventListener("click", loadSeed);
+refreshJobs().catch(showError);
 $("file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (file) $("text").value = await file.text();

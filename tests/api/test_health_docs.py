@@ -67,6 +67,9 @@ def test_openapi_document(client):
     assert extract_in["properties"]["text"]["maxLength"] == 200000
     for code in ("400", "413", "415", "422", "503"):
         assert code in spec["paths"]["/v1/extract"]["post"]["responses"]
+    job = spec["paths"]["/v1/jobs/{job_id}"]
+    assert set(job["delete"]["responses"]) == {"204", "404"}
+    assert "expires" in spec["components"]["schemas"]["JobOut"]["properties"]
 
 
 def test_docs_page_is_served_locally(client):

@@ -133,3 +133,15 @@ def test_metrics(client):
     assert 'status="422"' in body
     assert "claimscope_request_seconds_bucket" in body
     assert "claimscope_documents_total" in body and "claimscope_claims_total" in body
+
+
+def test_metrics_key(tmp_path):
+    app = create_app(make_config(tmp_path, API_KEYS=["k1"], METRICS_KEY="scrape"), predictor=FakePredictor())
+    client = app.test_client()
+    response = client.get("/metrics")
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
+    assert client.get("/metrics", headers={"X-API-Key": "k1"}).status_code == 401  # an API key is not enough
+    assert client.get("/metrics", headers={"X-API-Key": "scrape"}).status_code == 200
+    scraped = client.get("/metrics", headers={"Authorization": "Bearer scrape"})
+    assert scraped.status_code == 200 and b"claimscope_requests_total" in scraped.data
+    assert client.post("/v1/extract", json=DOC, headers={"X-API-Key": "scrape"}).status_code == 401

@@ -88,3 +88,35 @@ def test_page_shows_api_errors(base):
         page.click("#analyze")
         page.wait_for_function("document.getElementById('status').textContent.includes('validation_error')")
         browser.close()
+
+
+def test_page_deletes_the_jobs_it_created(base):
+    import requests
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        assert page.is_hidden("#jobs")
+        page.fill("#text", "The minister said that the bridge will reopen in March.")
+        page.click("#submit-job")
+        row = page.locator("#jobs-table tr[data-job]")
+        row.wait_for()
+        job_id = row.get_attribute("data-job")
+        page.wait_for_function("document.querySelector('#jobs-table .job-status').textContent.startsWith('completed')",
+                               timeout=120_000)
+        assert "expires" in row.text_content()
+        page.click("#jobs-table button[data-action=show]")
+        page.wait_for_selector("#output:not([hidden])")
+        assert page.locator("#highlighted .claim").count() >= 1
+        page.reload()  # the page remembers its jobs
+        row.wait_for()
+        page.click("#jobs-table button[data-action=delete]")
+        page.wait_for_selector("#jobs", state="hidden")
+        assert "deleted" in page.text_content("#status")
+        browser.close()
+    assert not errors, errors
+    assert requests.get(f"{base}/v1/jobs/{job_id}", timeout=10).status_code == 404
