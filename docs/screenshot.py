@@ -2,7 +2,7 @@
 
     python docs/screenshot.py [--out docs/page.png] [--models full|fast]
 
-Starts gunicorn with the real models on a free loopback port, loads the sample article in headless
+Starts gunicorn with the real models on a free loopback port (the integration tests' helpers), loads the sample article in headless
 Chromium (Debian's ``chromium``, driven by Playwright as in tests/integration/test_web_page.py),
 analyzes it toward "ceasefire" and saves the page down to the speaker x target table (256 colours).
 """
@@ -10,18 +10,14 @@ analyzes it toward "ceasefire" and saves the page down to the speaker x target t
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.integration.helpers import free_port, start_gunicorn, wait_ready  # noqa: E402
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -35,25 +31,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CLAIMSCOPE_BIND=f"127.0.0.1:{port}", CLAIMSCOPE_WORKERS="1",
-               CLAIMSCOPE_MODELS=args.models, CLAIMSCOPE_JOB_DB=str(ROOT / "var" / "screenshot-jobs.sqlite3"))
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "docker/gunicorn.conf.py",
-                               "service:create_app()"], cwd=ROOT, env=env, start_new_session=True)
+    log = ROOT / "var" / "screenshot-gunicorn.log"
+    log.parent.mkdir(exist_ok=True)
+    server = start_gunicorn(port, {"CLAIMSCOPE_MODELS": args.models,
+                                   "CLAIMSCOPE_JOB_DB": str(ROOT / "var" / "screenshot-jobs.sqlite3")}, log)
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{base}/v1/ready", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise SystemExit("the server did not become ready in 240 s")
+        wait_ready(server, base)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                         args=FLAGS)
@@ -70,8 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                             clip={"x": 0, "y": 0, "width": args.width, "height": height})
             browser.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        server.stop()
     from PIL import Image
 
     # 256 colours, no dithering: a third of the size, the page looks the same

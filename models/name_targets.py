@@ -218,6 +218,20 @@ def with_names(doc: Any, start: int, end: int, refs: set[int], target: NameTarge
     return "".join(out)
 
 
+SPEAKER_WORDS = 15  # a longer mention is a clause, not a description of the speaker
+
+
+def speaker_label(speaker: Any, mode: str) -> str:
+    """How a speaker-aware stance model sees the speaker: ``mode`` "name" gives the resolved name
+    ("Jason Miller"); "description" the longest of its mentions, which keeps the role and side a
+    reader sees ("Trump campaign spokesman Jason Miller"), when it has at most SPEAKER_WORDS words."""
+    if mode != "description":
+        return str(speaker.name)
+    best = max((" ".join(m.text.split()) for m in speaker.mentions), key=lambda t: len(t.split()), default="")
+    best = best.rstrip(",;: ")
+    return best if best and len(best.split()) <= SPEAKER_WORDS and len(best) > len(speaker.name) else str(speaker.name)
+
+
 def speaker_input(speaker: str | None, claim: str) -> str:
     """What a speaker-aware stance model reads: "<speaker>: <claim>" (the claim alone without one)."""
     return f"{speaker}: {claim}" if speaker else claim

@@ -260,7 +260,14 @@ class ClaimPipeline:
         distribution (models/stance_cues.py)."""
         if self.stance is None or not claims or not targets:
             return
-        from .name_targets import FIRST_PERSON, is_target_speaker, refers, speaker_input, with_names
+        from .name_targets import (
+            FIRST_PERSON,
+            is_target_speaker,
+            refers,
+            speaker_input,
+            speaker_label,
+            with_names,
+        )
         from .stance_cues import (
             CUE_WEIGHT,
             combine,
@@ -281,7 +288,8 @@ class ClaimPipeline:
                 if extra:
                     known |= names_of(extra)
             names[sp.id] = known
-        speaker_name = {sp.id: sp.name for sp in speakers}
+        mode = getattr(self.stance, "speaker_input", "")
+        speaker_name = {sp.id: speaker_label(sp, mode) for sp in speakers} if mode else {}
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         jobs: list[tuple[Claim, str, Any, str]] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))
@@ -304,7 +312,7 @@ class ClaimPipeline:
                     continue
                 cue = next((c for c in map(explicit_stance, found) if c is not None
                             and held_by_speaker(c[1], names.get(claim.speaker_id), cue_span)), None)
-                if self.stance.speaker_aware:
+                if mode:
                     text_in = speaker_input(speaker_name.get(claim.speaker_id), text_in)
                 jobs.append((claim, target, cue, text_in))
         if not jobs:

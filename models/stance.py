@@ -9,7 +9,7 @@ from models.classifier import SequenceClassifier, read_metrics
 from models.encoder import weights_path
 
 NAME = "claimscope-stance"
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 LABELS = ("favor", "against", "neutral")
 
 
@@ -21,8 +21,10 @@ class StanceModel:
         if set(clf.labels) != set(LABELS):
             raise ValueError(f"unexpected stance labels {clf.labels}")
         self.labels = list(clf.labels)
-        # trained on "<speaker>: <claim>" texts (models.name_targets.speaker_input), or on claims alone
-        self.speaker_aware = bool(clf.metrics.get("speaker_input", False))
+        # trained on "<speaker>: <claim>" texts (models.name_targets.speaker_input), the speaker as
+        # its "name" or "description" (speaker_label), or on claims alone ("")
+        mode = clf.metrics.get("speaker_input", "")
+        self.speaker_input: str = "name" if mode is True else (mode or "")
 
     @classmethod
     def load(cls, path: Path | None = None) -> StanceModel:

@@ -144,6 +144,7 @@ def _print(name: str, m: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     from models.encoder import weights_path
     from models.stance import StanceModel
+    from models.training import train_stance
     from models.training.train_stance import load_all
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,8 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     saved = json.loads((Path(args.weights) / "metrics.json").read_text(encoding="utf-8"))
     vast_extract = int(saved.get("settings", {}).get("vast_extract", 0))
-    _, dev_parts = load_all(vast_extract)  # the same VAST text cutting as in training
     model = StanceModel.load(args.weights)
+    train_stance.SPEAKER_INPUT = model.speaker_input or "name"  # news claims as this model reads them
+    _, dev_parts = load_all(vast_extract)  # the same VAST text cutting as in training
     t0 = time.time()
 
     def predict(pairs):

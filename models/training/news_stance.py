@@ -53,9 +53,8 @@ class GoldExtractor:
 class RecordingStance:
     """Stands in for the stance model: keeps every (target, text) the pipeline sends, answers neutral."""
 
-    speaker_aware = True
-
-    def __init__(self) -> None:
+    def __init__(self, speaker_input: str = "description") -> None:
+        self.speaker_input = speaker_input
         self.pairs: list[tuple[str, str]] = []
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
@@ -144,14 +143,14 @@ def news_claims(split: str) -> list[tuple[str, int]]:
     return list(out.values())
 
 
-def training_pairs(items: Sequence[dict]) -> list[tuple[str, str, str]]:
+def training_pairs(items: Sequence[dict], speaker_input: str = "description") -> list[tuple[str, str, str]]:
     """(target, text, label) as the served pipeline sends each gold claim to the classifier.
 
     A claim whose cue is a denial ("denied that ...") is served with favor and against swapped,
     so it is trained with its label swapped back: the classifier learns what the content says."""
     from models.pipeline import ClaimPipeline
 
-    recorder = RecordingStance()
+    recorder = RecordingStance(speaker_input)
     pipeline = ClaimPipeline(extractor=None, stance=recorder)
     arts = _articles(items[0]["split"]) if items else {}
     out = []

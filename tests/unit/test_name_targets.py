@@ -86,3 +86,15 @@ def test_denial_cues(text, cue, expected):
 
 def test_swap_polarity_exchanges_favor_and_against():
     assert swap_polarity({"favor": 0.7, "against": 0.1, "neutral": 0.2}) == {"favor": 0.1, "against": 0.7, "neutral": 0.2}
+
+
+def test_speaker_label_by_name_or_by_its_longest_mention():
+    from models.name_targets import speaker_label
+    from models.types import Span, Speaker
+
+    miller = Speaker("s1", "Jason Miller", "person", [Span("Trump campaign spokesman Jason Miller", 0, 37),
+                                                      Span("he", 90, 92)])
+    assert speaker_label(miller, "name") == "Jason Miller"
+    assert speaker_label(miller, "description") == "Trump campaign spokesman Jason Miller"
+    long = Speaker("s2", "Ann Lee", "person", [Span(" ".join(["word"] * 20), 0, 99)])
+    assert speaker_label(long, "description") == "Ann Lee"
