@@ -62,7 +62,7 @@ def _batch(args: argparse.Namespace) -> int:
                     if not isinstance(raw, dict):
                         raise ValidationError({"_schema": ["Expected a JSON object."]})
                     entries.append((index, schema.load(raw), None))
-                except ValueError:
+                except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
                     entries.append((index, None, {"code": "bad_json", "message": f"Line {index + 1} is not valid JSON."}))
                 except ValidationError as err:
                     doc_id = raw.get("id") if isinstance(raw, dict) else None

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     saved = json.loads((Path(args.weights) / "metrics.json").read_text(encoding="utf-8"))
     vast_extract = int(saved.get("settings", {}).get("vast_extract", 0))
     model = StanceModel.load(args.weights)
-    train_stance.SPEAKER_INPUT = model.speaker_input or "name"  # news claims as this model reads them
+    train_stance.NEWS_OPTIONS["speaker_input"] = model.speaker_input or "name"  # news claims as this model reads them
     _, dev_parts = load_all(vast_extract)  # the same VAST text cutting as in training
     t0 = time.time()
 

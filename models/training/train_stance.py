@@ -213,7 +213,8 @@ def load_argkp() -> tuple[list[Example], list[Example]]:
     return read("train"), read("dev")
 
 
-SPEAKER_INPUT = "description"  # how news claims show their speaker (models.name_targets.speaker_label)
+# how news claims show their speaker (models.name_targets.speaker_label); --speaker-input sets it
+NEWS_OPTIONS = {"speaker_input": "description"}
 
 
 def load_news() -> tuple[list[Example], list[Example]]:
@@ -221,8 +222,8 @@ def load_news() -> tuple[list[Example], list[Example]]:
     pipeline sends it to the classifier (models/training/news_stance.py)."""
     from models.training.news_stance import load_labels, training_pairs
 
-    return (training_pairs(load_labels("train"), SPEAKER_INPUT),
-            training_pairs(load_labels("dev"), SPEAKER_INPUT))
+    mode = NEWS_OPTIONS["speaker_input"]
+    return training_pairs(load_labels("train"), mode), training_pairs(load_labels("dev"), mode)
 
 
 LOADERS = {
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft-target loss")
     ap.add_argument("--kd-temperature", type=float, default=2.0)
     ap.add_argument("--mix", default="", help="per-dataset size: NAME=N (sample) or NAME=Nx (repeat), comma-separated")
-    ap.add_argument("--speaker-input", default=SPEAKER_INPUT, choices=["name", "description"],
+    ap.add_argument("--speaker-input", default=NEWS_OPTIONS["speaker_input"], choices=["name", "description"],
                     help="news claims read as '<speaker>: <claim>', the speaker by name or by its longest mention")
     ap.add_argument("--datasets", default="", help="only these datasets (comma-separated; default all)")
     ap.add_argument("--out", type=Path, default=weights_path(NAME))
@@ -335,8 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     seed_everything(SEED)
     t_start = time.time()
-    global SPEAKER_INPUT
-    SPEAKER_INPUT = args.speaker_input
+    NEWS_OPTIONS["speaker_input"] = args.speaker_input
     only = [d for d in args.datasets.split(",") if d] or None
     train_parts, dev_parts = load_all(args.vast_extract, only)
     mix = mix_train(train_parts, args.max_train or None, parse_mix(args.mix))
@@ -416,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         "labels": LABELS,
         "max_length": args.max_length,
         "input": "tokenizer(target, text); news claims as '<speaker>: <claim>'",
-        "speaker_input": SPEAKER_INPUT if "news" in train_parts else "",
+        "speaker_input": NEWS_OPTIONS["speaker_input"] if "news" in train_parts else "",
         "dev": dev_metrics,
         "settings": settings,
         "training": run,

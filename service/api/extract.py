@@ -31,6 +31,8 @@ def json_body() -> Any:
         return request.get_json()
     except WerkzeugBadRequest as exc:
         raise BadRequest("The request body is not valid JSON.") from exc
+    except RecursionError as exc:  # the decoder recurses once per nesting level
+        raise BadRequest("The request body is nested too deeply to be read as JSON.") from exc
 
 
 def load(schema: Any, data: Any) -> dict[str, Any]:

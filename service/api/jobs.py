@@ -42,7 +42,7 @@ def _lines(text: str) -> list[Any]:
             continue
         try:
             docs.append(json.loads(line))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
             docs.append(_BadLine(n))
     return docs
 

@@ -100,3 +100,19 @@ def test_abandoned_documents_are_claimed_again(tmp_path):
     info = store.get(job_id)
     assert (info.done, info.failed, info.status) == (1, 1, "completed")
     assert json.loads(list(store.results(job_id))[1])["error"]["code"] == "gave_up"
+
+
+def test_deeply_nested_json_is_bad_json_everywhere(client, jobs_client):
+    """5,000 levels of nesting overflow the JSON decoder's recursion: a 400, never a 500; in a JSONL
+    job only that line is bad and the rest run."""
+    deep = "[" * 5000 + "]" * 5000
+    for app_client, path in ((client, "/v1/extract"), (client, "/v1/extract/batch"), (jobs_client, "/v1/jobs")):
+        response = app_client.post(path, data=deep, content_type="application/json")
+        assert response.status_code == 400, (path, response.get_data(as_text=True)[:200])
+        assert response.get_json()["error"]["code"] == "bad_json"
+    body = "\n".join([json.dumps({"id": "a", "text": "Ann said that it works."}), deep])
+    response = jobs_client.post("/v1/jobs", data=body, content_type="application/x-ndjson")
+    assert response.status_code == 202
+    lines = results(jobs_client, wait_done(jobs_client, response.get_json()["id"])["id"])
+    assert lines[0]["id"] == "a" and "error" not in lines[0]
+    assert lines[1]["error"]["code"] == "bad_json"
