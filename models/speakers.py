@@ -187,7 +187,9 @@ class SpeakerResolver:
             if sp.type != kind or sp.canonical is not None and sp.canonical.startswith("country:"):
                 continue
             other = sp.name.lower().split()
-            if tokens == other or kind == "person" and tokens and other and tokens[-1] == other[-1]:
+            # one surname, two first names: "Bill Clinton" is not "Hillary Clinton"
+            relatives = len(tokens) > 1 and len(other) > 1 and tokens[0] != other[0]
+            if tokens == other or kind == "person" and tokens and other and tokens[-1] == other[-1] and not relatives:
                 if len(tokens) > len(other):
                     sp.name = name
                 return sp

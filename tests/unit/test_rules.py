@@ -144,3 +144,19 @@ def test_described_speaker_is_named_by_the_description_before_its_comma(text, so
     speaker, mention = SpeakerResolver(load_spacy()(text)).resolve((start, start + len(source)))
     assert speaker.name == name
     assert mention.text == source  # the mention keeps its whole span
+
+
+def test_people_who_share_a_surname_stay_apart():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = ("Hillary Clinton said that taxes will rise. Bill Clinton said that the economy grew. "
+            "Clinton added that wages rose.")
+    resolver = SpeakerResolver(load_spacy()(text))
+    found = [resolver.resolve((text.index(n), text.index(n) + len(n)))[0]
+             for n in ("Hillary Clinton", "Bill Clinton")]
+    start = text.index("Clinton added")
+    alone, _ = resolver.resolve((start, start + len("Clinton")))
+    assert found[0] is not found[1]
+    assert [s.name for s in found] == ["Hillary Clinton", "Bill Clinton"]
+    assert alone in found  # the surname alone still joins one of them
