@@ -53,7 +53,7 @@ class GoldExtractor:
 class RecordingStance:
     """Stands in for the stance model: keeps every (target, text) the pipeline sends, answers neutral."""
 
-    def __init__(self, speaker_input: str = "description") -> None:
+    def __init__(self, speaker_input: str = "name") -> None:
         self.speaker_input = speaker_input
         self.pairs: list[tuple[str, str]] = []
 
@@ -143,7 +143,7 @@ def news_claims(split: str) -> list[tuple[str, int]]:
     return list(out.values())
 
 
-def training_pairs(items: Sequence[dict], speaker_input: str = "description") -> list[tuple[str, str, str]]:
+def training_pairs(items: Sequence[dict], speaker_input: str = "name") -> list[tuple[str, str, str]]:
     """(target, text, label) as the served pipeline sends each gold claim to the classifier.
 
     A claim whose cue is a denial ("denied that ...") is served with favor and against swapped,

@@ -214,7 +214,7 @@ def load_argkp() -> tuple[list[Example], list[Example]]:
 
 
 # how news claims show their speaker (models.name_targets.speaker_label); --speaker-input sets it
-NEWS_OPTIONS = {"speaker_input": "description"}
+NEWS_OPTIONS = {"speaker_input": "name"}
 
 
 def load_news() -> tuple[list[Example], list[Example]]:

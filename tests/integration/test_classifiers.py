@@ -79,7 +79,7 @@ def test_stance_seed_favor(stance):
 @needs_stance
 @pytest.mark.xfail(
     strict=True,
-    reason="stance 1.0.0 predicts favor (0.56; its student 0.46) here: opposition verbs "
+    reason="stance 2.0.0 predicts favor (0.55; its student 0.50) here: opposition verbs "
     "towards a short target are a known weakness, see models/cards/stance.md",
 )
 def test_stance_seed_against(stance):
@@ -113,8 +113,9 @@ def test_stance_labels_scores_and_consistency(stance):
 
 
 @needs_stance
-@pytest.mark.xfail(strict=True, reason="stance 1.0.0 calls this unrelated pair 'against' (0.57; its student 0.48)")
 def test_stance_unrelated_text_is_neutral(stance):
+    # stance 1.0.0 called this pair 'against' (0.57); 2.0.0, trained with news claims that are half
+    # neutral, calls it neutral
     ((label, _),) = stance.predict([("tax cuts", "The weather in Paris was sunny on Sunday.")])
     assert label == "neutral"
 
