@@ -255,9 +255,10 @@ class ClaimPipeline:
     def _score_stance(self, claims: list[Claim], targets: Sequence[str], doc: Any, scope: str,
                       speakers: Sequence[Any] = ()) -> None:
         """Stance of each claim towards each target it mentions (scope "mentions", the default),
-        or towards every target (scope "all"). A stance-taking predicate that governs the mention
-        ("opposes a ceasefire", "urged a ceasefire") is evidence multiplied into the classifier's
-        distribution (models/stance_cues.py)."""
+        or towards every target (scope "all"). A person target is found by name, title or pronoun
+        (models/name_targets.py). A stance-taking predicate that governs the mention ("opposes a
+        ceasefire", "urged a ceasefire") is evidence multiplied into the classifier's distribution
+        (models/stance_cues.py); a denial cue swaps favor and against."""
         if self.stance is None or not claims or not targets:
             return
         from .name_targets import (
@@ -288,7 +289,7 @@ class ClaimPipeline:
                 if extra:
                     known |= names_of(extra)
             names[sp.id] = known
-        mode = getattr(self.stance, "speaker_input", "")
+        mode = self.stance.speaker_input  # "", "name" or "description": what the model was trained on
         speaker_name = {sp.id: speaker_label(sp, mode) for sp in speakers} if mode else {}
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         jobs: list[tuple[Claim, str, Any, str]] = []
