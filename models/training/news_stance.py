@@ -174,22 +174,14 @@ def training_pairs(items: Sequence[dict], speaker_input: str = "name") -> list[t
 
 
 def stance_scores(pred: Sequence[str], gold: Sequence[str]) -> dict:
-    per = {}
-    for lab in LABELS:
-        tp = sum(p == lab and g == lab for p, g in zip(pred, gold, strict=True))
-        fp = sum(p == lab and g != lab for p, g in zip(pred, gold, strict=True))
-        fn = sum(p != lab and g == lab for p, g in zip(pred, gold, strict=True))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        per[lab] = {"precision": round(prec, 4), "recall": round(rec, 4),
-                    "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0, "support": tp + fn}
-    return {
-        "n": len(gold),
-        "f_avg": round((per["favor"]["f1"] + per["against"]["f1"]) / 2, 4),
-        "macro_f1": round(sum(per[lab]["f1"] for lab in LABELS) / 3, 4),
-        "accuracy": round(sum(p == g for p, g in zip(pred, gold, strict=True)) / max(1, len(gold)), 4),
-        "per_class": per,
-    }
+    """eval_stance's per-class figures, plus F_avg: the mean F1 of favor and against."""
+    from models.training.eval_stance import LABELS as ORDER
+    from models.training.eval_stance import scores
+
+    out = scores([ORDER.index(p) for p in pred], [ORDER.index(g) for g in gold])
+    per = out["per_class"]
+    return {"n": out["n"], "f_avg": round((per["favor"]["f1"] + per["against"]["f1"]) / 2, 4),
+            "macro_f1": out["macro_f1"], "accuracy": out["accuracy"], "per_class": per}
 
 
 def relevance_scores(judged: Sequence[bool], gold: Sequence[bool]) -> dict:
