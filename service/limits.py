@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g, request
 
 from .errors import APIError
+from .sqlite import connect_wal
 
 T = TypeVar("T")
 PROTECTED_PREFIXES = ("/v1/extract", "/v1/jobs")
@@ -103,8 +104,7 @@ class SQLiteTokenBucket:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            db = connect_wal(self.path, timeout=10)
             self._local.db = db
         return db
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..sqlite import connect_wal
+
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 PENDING, RUNNING, DONE, ERROR = "pending", "running", "done", "error"
@@ -142,8 +144,7 @@ class SQLiteJobStore:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=True)
-            db.execute("PRAGMA journal_mode=WAL")
+            db = connect_wal(self.path, timeout=30, check_same_thread=True)
             db.execute("PRAGMA synchronous=NORMAL")
             # deleted texts are overwritten with zeros, not left in free space of the file (Debian's
             # SQLite is built with this default, other builds are not)
