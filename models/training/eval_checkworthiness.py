@@ -66,13 +66,11 @@ def choose_threshold(probs: list[float], gold: list[int]) -> dict:
     return best
 
 
-def news_dev(weights: Path) -> dict:
+def news_dev(model) -> dict:  # type: ignore[no-untyped-def]
     """The project's news claims (seeds/labels/news dev, agreed items): P / R / F1 at 0.5 and at the
     threshold the model serves with."""
-    from models.checkworthiness import CheckworthinessModel
     from models.training.news_stance import news_claims
 
-    model = CheckworthinessModel.load(weights)
     rows = news_claims("dev")
     probs = model.predict([t for t, _ in rows])
     gold = [y for _, y in rows]
@@ -93,12 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weights", type=Path, default=weights_path("checkworthiness"))
     ap.add_argument("--no-write", action="store_true", help="do not update metrics.json")
     args = ap.parse_args(argv)
-    news = news_dev(args.weights)
 
     dev = read_ct24("dev")
     texts = [t for _, t, _ in dev]
     gold = [y for _, _, y in dev]
     model = CheckworthinessModel.load(args.weights)
+    news = news_dev(model)
     t0 = time.time()
     probs = model.predict(texts)
     secs = time.time() - t0

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LABELS = ("favor", "against", "neutral")
 LABEL_DIR = Path(__file__).resolve().parents[2] / "seeds" / "labels" / "news"
 TARGETS = ("Donald Trump", "Hillary Clinton")
 
@@ -131,15 +130,10 @@ def news_claims(split: str) -> list[tuple[str, int]]:
     from models.pipeline import ClaimPipeline
 
     items = load_labels(split, "checkworthy")
-    pipeline = ClaimPipeline(extractor=None)
-    arts = _articles(split)
     out: dict[tuple[str, int], tuple[str, int]] = {}
-    for name, idx in _by_article(items).items():
-        res = _predict(pipeline, arts[name], "gold", "mentions")
-        for i in idx:
-            claim = _match(res.claims, _span(items[i]))
-            if claim is not None:
-                out[(name, claim.start)] = (claim.text, int(items[i]["checkworthy"] == "yes"))
+    for it, (_, _, claim) in zip(items, run(items, ClaimPipeline(extractor=None), "gold"), strict=True):
+        if claim is not None:
+            out[(it["article"], claim.start)] = (claim.text, int(it["checkworthy"] == "yes"))
     return list(out.values())
 
 
@@ -175,10 +169,9 @@ def training_pairs(items: Sequence[dict], speaker_input: str = "name") -> list[t
 
 def stance_scores(pred: Sequence[str], gold: Sequence[str]) -> dict:
     """eval_stance's per-class figures, plus F_avg: the mean F1 of favor and against."""
-    from models.training.eval_stance import LABELS as ORDER
-    from models.training.eval_stance import scores
+    from models.training.eval_stance import LABELS, scores
 
-    out = scores([ORDER.index(p) for p in pred], [ORDER.index(g) for g in gold])
+    out = scores([LABELS.index(p) for p in pred], [LABELS.index(g) for g in gold])
     per = out["per_class"]
     return {"n": out["n"], "f_avg": round((per["favor"]["f1"] + per["against"]["f1"]) / 2, 4),
             "macro_f1": out["macro_f1"], "accuracy": out["accuracy"], "per_class": per}
