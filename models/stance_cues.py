@@ -289,6 +289,11 @@ def denies(doc: Any, start: int, end: int) -> bool:
     return any(t.lemma_.lower() in DENIAL_CUES and not _negated(t) for t in verbs)
 
 
+def opposite(label: str) -> str:
+    """favor <-> against; neutral stays."""
+    return {FAVOR: AGAINST, AGAINST: FAVOR}.get(label, label)
+
+
 def swap_polarity(dist: dict[str, float]) -> dict[str, float]:
     """The distribution with favor and against exchanged."""
-    return {**dist, FAVOR: dist.get(AGAINST, 0.0), AGAINST: dist.get(FAVOR, 0.0)}
+    return {opposite(k): v for k, v in dist.items()}

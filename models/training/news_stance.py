@@ -143,6 +143,7 @@ def training_pairs(items: Sequence[dict], speaker_input: str = "name") -> list[t
     A claim whose cue is a denial ("denied that ...") is served with favor and against swapped,
     so it is trained with its label swapped back: the classifier learns what the content says."""
     from models.pipeline import ClaimPipeline
+    from models.stance_cues import opposite
 
     recorder = RecordingStance(speaker_input)
     pipeline = ClaimPipeline(extractor=None, stance=recorder)
@@ -162,7 +163,7 @@ def training_pairs(items: Sequence[dict], speaker_input: str = "name") -> list[t
             text, stance = sent[(id(claim), it["target"])]
             label = it["stance"]
             if stance.evidence is not None and stance.evidence == claim.cue:
-                label = {"favor": "against", "against": "favor"}.get(label, label)
+                label = opposite(label)
             out.append((it["target"], text, label))
     return out
 

@@ -188,6 +188,8 @@ def load_arc() -> tuple[list[Example], list[Example]]:
 def load_ibm_claims() -> tuple[list[Example], list[Example]]:
     """IBM Debater claim stance: (the motion's target, claim). PRO / CON are toward the motion; a
     motion against its target ("ban X": sentiment -1) turns them around. Dev: 10% of topics."""
+    from models.stance_cues import opposite
+
     rows = _read_csv(DATA / "ibm-claim-stance" / "claim_stance_train.csv")
     dev_topics = _held_out({r["topicId"] for r in rows}, 0.10, SEED)
     train, dev = [], []
@@ -196,7 +198,7 @@ def load_ibm_claims() -> tuple[list[Example], list[Example]]:
         if label is None:
             continue
         if r["topicSentiment"].strip() == "-1":
-            label = {"favor": "against", "against": "favor"}[label]
+            label = opposite(label)
         ex = (r["topicTarget"].strip(), r["claims.claimCorrectedText"].strip(), label)
         (dev if r["topicId"] in dev_topics else train).append(ex)
     return train, dev
