@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from .base import DocumentInput, Extractor, Options, Predictor, Settings
 from .fake import FakePredictor
-from .pipeline import ClaimPipeline, DocumentInput, aggregate_stances
+from .pipeline import ClaimPipeline, aggregate_stances
 from .types import (
     Claim,
     DocumentResult,
@@ -23,8 +25,12 @@ __all__ = [
     "ClaimPipeline",
     "DocumentInput",
     "DocumentResult",
+    "Extractor",
     "FakePredictor",
+    "Options",
+    "Predictor",
     "RawAttribution",
+    "Settings",
     "Span",
     "Speaker",
     "SpeakerStance",
@@ -36,10 +42,10 @@ __all__ = [
 ]
 
 
-def load_predictor(extractor: str = "auto", models: str | None = None) -> Any:
+def load_predictor(settings: Settings | None = None, **overrides: Any) -> ClaimPipeline:
     """Load the pipeline with every trained part found in models/weights/.
 
-    ``models``: "full" (the 6-layer models, the default) or "fast" (the distilled students);
-    None reads CLAIMSCOPE_MODELS.
+    ``settings`` (models.Settings) says which model set, extractor, threads, precision and device;
+    keyword ``overrides`` replace its fields: ``load_predictor(models="fast")``.
     """
-    return ClaimPipeline.load(extractor=extractor, models=models)
+    return ClaimPipeline.load(replace(settings or Settings(), **overrides))

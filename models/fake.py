@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .pipeline import DocumentInput
+from .base import DocumentInput
 from .types import Claim, DocumentResult, Span, Speaker, Stance
 
 _PATTERN = re.compile(

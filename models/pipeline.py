@@ -15,10 +15,10 @@ import logging
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
+from .base import DocumentInput, Settings
 from .nlp import SentenceIndex, load_spacy, quoted_fraction, quoted_regions, sentences
 from .types import Claim, DocumentResult, RawAttribution, Span, SpeakerStance, Stance, StanceEvidence
 from .version import __version__
@@ -27,23 +27,6 @@ log = logging.getLogger(__name__)
 
 PIPELINE_NAME = "claimscope"
 MAX_TARGETS = 20
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    """One document to analyse; ``options`` as in the API contract."""
-
-    text: str
-    id: str | None = None
-    title: str | None = None
-    targets: tuple[str, ...] | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-
-class Extractor(Protocol):
-    def extract(self, text: str) -> list[RawAttribution]: ...
-
-    def info(self) -> dict[str, Any]: ...
 
 
 def claim_type(fraction_quoted: float) -> str:
@@ -119,17 +102,16 @@ class ClaimPipeline:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, extractor: str = "auto", models: str | None = None) -> ClaimPipeline:
-        """``models``: "full" or "fast" (distilled students where they exist); None: CLAIMSCOPE_MODELS."""
+    def load(cls, settings: Settings | None = None) -> ClaimPipeline:
         from . import components
 
-        models = components.model_set(models)
+        settings = settings or Settings()
         load_spacy()
         return cls(
-            components.load_extractor(extractor, models),
-            components.load_optional("checkworthiness", models),
-            components.load_optional("stance", models),
-            models=models,
+            components.load_extractor(settings.extractor, settings.models),
+            components.load_optional("checkworthiness", settings.models),
+            components.load_optional("stance", settings.models),
+            models=settings.models,
         )
 
     def info(self) -> dict[str, Any]:
@@ -161,7 +143,7 @@ class ClaimPipeline:
         from .speakers import SpeakerResolver
 
         text = item.text
-        options = item.options or {}
+        options = item.options
         sents = sentences(doc)
         sentence_of = SentenceIndex(sents)
         regions = quoted_regions(text)
@@ -198,30 +180,28 @@ class ClaimPipeline:
                 segments=[Span(text[a:b], a, b) for a, b in raw.content] if len(raw.content) > 1 else [],
             ))
 
-        if options.get("include_unattributed"):
+        if options.include_unattributed:
             claims += self._unattributed(text, sents, claims)
         _inherit_speakers(claims)
         claims.sort(key=lambda c: (c.start, c.end))
 
         self._score_checkworthiness(claims)
-        if options.get("include_unattributed") and self.checkworthiness is not None:
+        if options.include_unattributed and self.checkworthiness is not None:
             threshold = float(self.checkworthiness.threshold)
             claims = [c for c in claims if c.type != "unattributed" or (c.checkworthiness or 0) >= threshold]
-        min_cw = options.get("min_checkworthiness")
-        if min_cw is not None and self.checkworthiness is not None:
-            claims = [c for c in claims if (c.checkworthiness or 0.0) >= float(min_cw)]
-        min_conf = options.get("min_confidence")
-        if min_conf is not None:
-            claims = [c for c in claims if c.confidence >= float(min_conf)]
+        if options.min_checkworthiness is not None and self.checkworthiness is not None:
+            claims = [c for c in claims if (c.checkworthiness or 0.0) >= float(options.min_checkworthiness)]
+        if options.min_confidence is not None:
+            claims = [c for c in claims if c.confidence >= float(options.min_confidence)]
         for n, claim in enumerate(claims, 1):
             claim.id = f"c{n}"
 
         targets = list(item.targets or [])
-        if not targets and self.stance is not None and options.get("detect_targets", True):
+        if not targets and self.stance is not None and options.detect_targets:
             from .targets import detect_targets
 
             targets = detect_targets(doc, max_targets=5)
-        scope = options.get("stance_scope", "mentions")
+        scope = options.stance_scope
         self._score_stance(claims, targets[:MAX_TARGETS], doc, scope, resolver.speakers)
 
         used = {c.speaker_id for c in claims}

@@ -98,7 +98,7 @@ def _span(item: dict) -> tuple[int, int]:
 def _predict(pipeline: Any, article: Any, mode: str, scope: str) -> Any:
     """The pipeline's result for one article; ``mode`` "gold" puts its gold attributions in place
     of the extractor."""
-    from models.pipeline import DocumentInput
+    from models.base import DocumentInput
 
     served = pipeline.extractor
     if mode == "gold":
