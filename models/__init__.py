@@ -7,7 +7,8 @@ from typing import Any
 
 from .base import DocumentInput, Extractor, Options, Predictor, Settings
 from .fake import FakePredictor
-from .pipeline import ClaimPipeline, aggregate_stances
+from .pipeline import ClaimPipeline
+from .steps import aggregate_stances
 from .types import (
     Claim,
     DocumentResult,

@@ -23,12 +23,13 @@ class CheckworthinessModel:
         self._pos = labels.index("checkworthy") if "checkworthy" in labels else 1
 
     @classmethod
-    def load(cls, path: Path | None = None) -> CheckworthinessModel:
+    def load(cls, path: Path | None = None, precision: str = "fp32", device: str = "cpu") -> CheckworthinessModel:
         path = Path(path) if path is not None else weights_path("checkworthiness")
         from models.classifier import read_metrics
 
         max_length = int(read_metrics(path).get("max_length", 96))
-        return cls(SequenceClassifier(path, max_length=max_length, batch_size=32))
+        return cls(SequenceClassifier(path, max_length=max_length, batch_size=32,
+                                      precision=precision, device=device))
 
     def predict(self, texts: Sequence[str]) -> list[float]:
         """Probability (0..1) that each text is check-worthy."""

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from models.encoder import prepare_for_inference, quiet_transformers, set_torch_threads
+from models.encoder import prepare_for_inference, quiet_transformers
 
 TextInput = str | tuple[str, str]
 
@@ -24,18 +24,20 @@ TextInput = str | tuple[str, str]
 class SequenceClassifier:
     """A fine-tuned BERT-style sequence classifier loaded from a local weights folder."""
 
-    def __init__(self, path: Path, max_length: int = 128, batch_size: int = 32, token_budget: int = 512) -> None:
+    def __init__(self, path: Path, max_length: int = 128, batch_size: int = 32, token_budget: int = 512,
+                 precision: str = "fp32", device: str = "cpu") -> None:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        set_torch_threads()
         quiet_transformers()
         self.path = Path(path)
         if not (self.path / "model.safetensors").exists():
             raise FileNotFoundError(f"no trained weights in {self.path}")
-        self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
-        model = AutoModelForSequenceClassification.from_pretrained(str(self.path), dtype=torch.float32)
-        self.model = prepare_for_inference(model)
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            str(self.path), dtype=torch.float32, local_files_only=True)
+        self.device = device
+        self.model = prepare_for_inference(model, precision, device)
         self.max_length = max_length
         self.batch_size = batch_size
         self.token_budget = token_budget
@@ -66,8 +68,9 @@ class SequenceClassifier:
                     input_ids[r, : len(ids)] = torch.tensor(ids)
                     types[r, : len(tt)] = torch.tensor(tt)
                     mask[r, : len(ids)] = 1
-                logits = self.model(input_ids=input_ids, attention_mask=mask, token_type_ids=types).logits
-                for j, probs in zip(idx, torch.softmax(logits.float(), dim=-1).tolist(), strict=True):
+                logits = self.model(input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
+                                    token_type_ids=types.to(self.device)).logits
+                for j, probs in zip(idx, torch.softmax(logits.float(), dim=-1).cpu().tolist(), strict=True):
                     out[j] = probs
         return out
 

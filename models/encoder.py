@@ -8,11 +8,7 @@ tokenizer files, and are loaded from that local folder.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
@@ -40,35 +36,25 @@ def quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-def set_torch_threads(default: int | None = None) -> None:
-    """Cap torch's intra-op threads from CLAIMSCOPE_TORCH_THREADS (or ``default``)."""
-    import torch
+def prepare_for_inference(model, precision: str = "fp32", device: str = "cpu"):  # type: ignore[no-untyped-def]
+    """float32, eval mode, int8 dynamic quantization of the Linear layers for precision "int8",
+    and the model moved to ``device``.
 
-    value = os.environ.get("CLAIMSCOPE_TORCH_THREADS")
-    n = int(value) if value else default
-    if n:
-        torch.set_num_threads(max(1, n))
-
-
-def quantize_enabled() -> bool:
-    """Dynamic int8 quantization of Linear layers for CPU inference (CLAIMSCOPE_QUANTIZE, default off)."""
-    return os.environ.get("CLAIMSCOPE_QUANTIZE", "0").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def prepare_for_inference(model):  # type: ignore[no-untyped-def]
-    """float32, eval mode, and int8 dynamic quantization of the Linear layers when enabled.
-
-    Quantized weights are computed at load time from the committed fp16 weights. Off by default:
-    on dev it cost the hybrid extractor 0.023 attribution overlap F1 (0.707 -> 0.684) and the
-    check-worthiness model 0.017 F1 at 0.5 (0.952 -> 0.935), for about 17% less tagger time.
+    Quantized weights are computed at load time from the committed fp16 weights (CPU only). Off
+    by default: on dev it cost the hybrid extractor 0.023 attribution overlap F1 (0.707 -> 0.684)
+    and the check-worthiness model 0.017 F1 at 0.5 (0.952 -> 0.935), for about 17% less tagger time.
     """
     import torch
 
     model = model.float().eval()
-    if quantize_enabled():
+    if precision == "int8":
+        if device != "cpu":
+            raise ValueError("int8 dynamic quantization runs on the CPU only")
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    elif precision != "fp32":
+        raise ValueError(f"unknown precision {precision!r}")
     half_word_embeddings(model)
-    return model
+    return model.to(device)
 
 
 def half_word_embeddings(model) -> None:  # type: ignore[no-untyped-def]

@@ -127,13 +127,13 @@ class HybridExtractor:
             info["dev_metrics"] = json.loads(measured.read_text())
         return info
 
-    def extract_doc(self, doc: Any) -> list[RawAttribution]:
-        return merge(self.tagger.extract(doc.text), self.rules.extract_doc(doc), text=doc.text)
-
-    def extract(self, text: str) -> list[RawAttribution]:
-        return self.extract_doc(load_spacy()(text))
+    def extract_docs(self, docs: Sequence[Any]) -> list[list[RawAttribution]]:
+        """The tagger's attributions (all documents' windows together), corrected by the rules."""
+        tagged = self.tagger.extract_many([d.text for d in docs])
+        return [merge(t, self.rules.extract_doc(d), text=d.text) for t, d in zip(tagged, docs, strict=True)]
 
     def extract_many(self, texts: Sequence[str]) -> list[list[RawAttribution]]:
-        tagged = self.tagger.extract_many(texts)
-        docs = load_spacy().pipe(texts)
-        return [merge(t, self.rules.extract_doc(d), text=d.text) for t, d in zip(tagged, docs, strict=True)]
+        return self.extract_docs(list(load_spacy().pipe(texts)))
+
+    def extract(self, text: str) -> list[RawAttribution]:
+        return self.extract_many([text])[0]

@@ -123,6 +123,9 @@ class SpacyExtractor:
     def extract_many(self, texts: Sequence[str]) -> list[list[RawAttribution]]:
         return [self.extract_doc(doc) for doc in load_spacy().pipe(texts)]
 
+    def extract_docs(self, docs: Sequence[Any]) -> list[list[RawAttribution]]:
+        return [self.extract_doc(doc) for doc in docs]
+
     def extract_doc(self, doc: Any) -> list[RawAttribution]:
         text = doc.text
         regions = quoted_regions(text)

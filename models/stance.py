@@ -27,10 +27,11 @@ class StanceModel:
         self.speaker_input: str = "name" if mode is True else (mode or "")
 
     @classmethod
-    def load(cls, path: Path | None = None) -> StanceModel:
+    def load(cls, path: Path | None = None, precision: str = "fp32", device: str = "cpu") -> StanceModel:
         path = Path(path) if path is not None else weights_path("stance")
         max_length = int(read_metrics(path).get("max_length", 128))
-        return cls(SequenceClassifier(path, max_length=max_length, batch_size=32))
+        return cls(SequenceClassifier(path, max_length=max_length, batch_size=32,
+                                      precision=precision, device=device))
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
         """(label, probability of that label) for each (target, claim_text) pair."""

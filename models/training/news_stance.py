@@ -42,8 +42,8 @@ class GoldExtractor:
 
     attributions: Sequence[Any]
 
-    def extract(self, text: str) -> list:
-        return [a.to_raw() for a in self.attributions if a.content]
+    def extract_docs(self, docs: Sequence[Any]) -> list[list]:
+        return [[a.to_raw() for a in self.attributions if a.content] for _ in docs]
 
     def info(self) -> dict:
         return {"name": "polnear-gold"}

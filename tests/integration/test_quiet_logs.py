@@ -15,13 +15,14 @@ NOISE = ("Loading weights", "Token indices sequence length", "it/s]")
 
 @pytest.mark.parametrize("models", ["full", "fast"])
 def test_loading_the_parts_and_reading_a_long_article_log_nothing(models, seed_text, capfd, caplog):
+    from models import Settings
     from models.components import load_optional
 
     caplog.set_level(logging.DEBUG)
     long_text = "\n\n".join([seed_text] * 3)  # about 3,000 wordpieces, past the models' 512
-    tagger = load_optional("attribution", models)
-    checkworthiness = load_optional("checkworthiness", models)
-    stance = load_optional("stance", models)
+    tagger = load_optional("attribution", Settings(models=models))
+    checkworthiness = load_optional("checkworthiness", Settings(models=models))
+    stance = load_optional("stance", Settings(models=models))
     assert tagger is not None and checkworthiness is not None and stance is not None
     assert len(tagger.tokenizer(long_text, add_special_tokens=False, verbose=False)["input_ids"]) > 512
 

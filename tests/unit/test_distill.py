@@ -84,7 +84,6 @@ def weights_dir(tmp_path, monkeypatch):
         (tmp_path / name).mkdir()
         (tmp_path / name / "model.safetensors").write_bytes(b"")
     monkeypatch.setattr(models.encoder, "WEIGHTS_DIR", tmp_path)
-    monkeypatch.delenv("CLAIMSCOPE_MODELS", raising=False)
     return tmp_path
 
 
@@ -95,19 +94,17 @@ def test_fast_set_serves_a_student_where_one_exists(weights_dir, monkeypatch):
     assert weights_for("attribution") == weights_dir / "attribution"
     assert weights_for("attribution", "fast") == weights_dir / "attribution-fast"
     assert weights_for("checkworthiness", "fast") == weights_dir / "checkworthiness"  # no student: full model
-    monkeypatch.setenv("CLAIMSCOPE_MODELS", "FAST")
-    assert weights_for("attribution") == weights_dir / "attribution-fast"
     assert weights_for("attribution", "full") == weights_dir / "attribution"
 
 
-def test_unknown_model_set_is_refused(weights_dir, monkeypatch):
-    from models.components import model_set
+def test_unknown_model_set_is_refused(weights_dir):
+    from models import Settings
+    from models.components import weights_for
 
     with pytest.raises(ValueError, match="unknown model set"):
-        model_set("tiny")
-    monkeypatch.setenv("CLAIMSCOPE_MODELS", "medium")
-    with pytest.raises(ValueError, match="unknown model set"):
-        model_set()
+        weights_for("attribution", "tiny")
+    with pytest.raises(ValueError, match="unknown models 'medium'"):
+        Settings(models="medium")
 
 
 def test_build_student_from_a_trained_model_with_its_teacher(tmp_path):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from models.hybrid import merge
-from models.pipeline import _inherit_speakers, main_span, topic_only
+from models.steps.claims import inherit_speakers as _inherit_speakers
+from models.steps.claims import main_span, topic_only
 from models.types import Claim, RawAttribution, Span
 
 
