@@ -13,8 +13,20 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+from models.base import DEVICES, EXTRACTORS, MODEL_SETS, PRECISIONS, Settings
+
+from .config import Config, config_values
+from .predict import MAX_BATCH_SIZE
 
 GUNICORN_CONF = Path(__file__).resolve().parent.parent / "docker" / "gunicorn.conf.py"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The models' Settings from the model flags (whose defaults are Config's)."""
+    return Settings(models=args.models, extractor=args.extractor, threads=args.threads,
+                    precision=args.precision, device=args.device)
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -27,7 +39,7 @@ def _extract(args: argparse.Namespace) -> int:
         print(json.dumps({"error": {"code": "validation_error", "message": "Invalid input",
                                     "details": errors}}), file=sys.stderr)
         return 2
-    predictor = load_predictor(extractor=args.extractor, models=args.models)
+    predictor = load_predictor(_settings(args))
     doc = DocumentInput(text=text, id=args.id or (None if args.file == "-" else Path(args.file).name),
                         targets=tuple(args.target) if args.target else None)
     result = predictor.predict([doc])[0]
@@ -38,48 +50,23 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _batch(args: argparse.Namespace) -> int:
     """Extract every document of a JSONL file into a JSONL file, in order, with a progress bar."""
-    from marshmallow import ValidationError
     from tqdm import tqdm
 
     from models import load_predictor
-    from schemas import ExtractIn
 
-    from .predict import FAILED, dump, minibatch, predict_each, to_input
+    from .predict import Item, read_line, run_batch
 
-    schema = ExtractIn()
     source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
     lines = [line for line in source.read().splitlines() if line.strip()]
-    predictor = load_predictor(extractor=args.extractor, models=args.models)
+    predictor = load_predictor(_settings(args))
+    items = [Item(index, *read_line(line, index + 1)) for index, line in enumerate(lines)]
     failed = 0
     with open(args.output, "w", encoding="utf-8") as out, tqdm(total=len(lines), unit="doc",
                                                                 disable=args.quiet) as bar:
-        for chunk in minibatch(list(enumerate(lines)), args.batch_size):
-            entries: list[tuple[int, dict | None, dict | None]] = []
-            for index, line in chunk:
-                raw = None
-                try:
-                    raw = json.loads(line)
-                    if not isinstance(raw, dict):
-                        raise ValidationError({"_schema": ["Expected a JSON object."]})
-                    entries.append((index, schema.load(raw), None))
-                except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
-                    entries.append((index, None, {"code": "bad_json", "message": f"Line {index + 1} is not valid JSON."}))
-                except ValidationError as err:
-                    doc_id = raw.get("id") if isinstance(raw, dict) else None
-                    entries.append((index, {"id": doc_id}, {"code": "validation_error", "message": "Validation error",
-                                                            "details": {"json": err.normalized_messages()}}))
-            valid = [(i, req) for i, req, err in entries if err is None and req is not None]
-            outcomes = dict(zip([i for i, _ in valid],
-                                predict_each(predictor, [to_input(req) for _, req in valid]), strict=True))
-            for index, req, err in entries:
-                result = outcomes.get(index)
-                if err is None and result is not None:
-                    record = {"index": index, **dump(result)}
-                else:
-                    failed += 1
-                    record = {"id": (req or {}).get("id"), "index": index, "error": err or FAILED}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                bar.update(1)
+        for outcome in run_batch(predictor, items, args.batch_size):
+            failed += outcome.error is not None
+            out.write(json.dumps(outcome.line(), ensure_ascii=False) + "\n")
+            bar.update(1)
     print(f"{len(lines)} documents, {failed} failed -> {args.output}", file=sys.stderr)
     return 0 if failed == 0 else 1
 
@@ -91,10 +78,12 @@ def _worker(args: argparse.Namespace) -> int:
 
     from .jobs.runner import RQ_QUEUE, preload
 
-    os.environ["CLAIMSCOPE_REDIS_URL"] = args.redis_url
+    config: dict[str, Any] = {**config_values(), "REDIS_URL": args.redis_url, "MODELS": args.models,
+                              "EXTRACTOR": args.extractor, "TORCH_THREADS": args.threads,
+                              "PRECISION": args.precision, "DEVICE": args.device}
     # the models load before the first job is taken, so a dequeued job is leased within
     # milliseconds (a job taken by a worker that then dies is handed out again by the sweeper)
-    preload()
+    preload(config)
     connection = Redis.from_url(args.redis_url)
     # SimpleWorker runs jobs in this process, so the models load once, not once per job
     worker = SimpleWorker([Queue(RQ_QUEUE, connection=connection)], connection=connection)
@@ -110,38 +99,53 @@ def _serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover
 
 
+def _model_flags() -> argparse.ArgumentParser:
+    """--models, --extractor, --threads, --precision, --device: a models.Settings, by default
+    the one the service's configuration (CLAIMSCOPE_*) gives."""
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--models", default=Config.MODELS, choices=MODEL_SETS,
+                       help="full: the 6-layer models (default); fast: the distilled students")
+    flags.add_argument("--extractor", default=Config.EXTRACTOR, choices=EXTRACTORS)
+    flags.add_argument("--threads", type=int, default=Config.TORCH_THREADS,
+                       help="torch threads (0: torch's default)")
+    flags.add_argument("--precision", default=Config.PRECISION, choices=PRECISIONS)
+    flags.add_argument("--device", default=Config.DEVICE, choices=DEVICES)
+    return flags
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="claimscope", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    ext = sub.add_parser("extract", help="extract attributed claims from a text file (or - for stdin)")
+    model_flags = _model_flags()
+    ext = sub.add_parser("extract", parents=[model_flags],
+                         help="extract attributed claims from a text file (or - for stdin)")
     ext.add_argument("file")
     ext.add_argument("--target", action="append", help="stance target (repeatable)")
     ext.add_argument("--id")
-    ext.add_argument("--extractor", default=os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"),
-                     choices=["auto", "hybrid", "transformer", "spacy"])
-    ext.add_argument("--models", default=os.environ.get("CLAIMSCOPE_MODELS", "full"), choices=["full", "fast"],
-                     help="full: the 6-layer models (default); fast: the distilled students")
     ext.add_argument("--pretty", action="store_true")
     ext.set_defaults(func=_extract)
-    bat = sub.add_parser("batch", help="extract a JSONL file of extract requests into a JSONL file")
+    bat = sub.add_parser("batch", parents=[model_flags],
+                         help="extract a JSONL file of extract requests into a JSONL file")
     bat.add_argument("input", help="JSONL input (one extract request per line) or -")
     bat.add_argument("output", help="JSONL output, one result per input line, in order")
-    bat.add_argument("--batch-size", type=int, default=8)
-    bat.add_argument("--extractor", default=os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"),
-                     choices=["auto", "hybrid", "transformer", "spacy"])
-    bat.add_argument("--models", default=os.environ.get("CLAIMSCOPE_MODELS", "full"), choices=["full", "fast"],
-                     help="full: the 6-layer models (default); fast: the distilled students")
+    bat.add_argument("--batch-size", type=int, default=MAX_BATCH_SIZE)
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
     bat.set_defaults(func=_batch)
-    wrk = sub.add_parser("worker", help="run an RQ worker (CLAIMSCOPE_JOB_BACKEND=rq)")
-    wrk.add_argument("--redis-url", default=os.environ.get("CLAIMSCOPE_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    wrk = sub.add_parser("worker", parents=[model_flags],
+                         help="run an RQ worker (CLAIMSCOPE_JOB_BACKEND=rq)")
+    wrk.add_argument("--redis-url", default=Config.REDIS_URL)
     wrk.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     wrk.set_defaults(func=_worker)
     srv = sub.add_parser("serve", help="serve the API with gunicorn")
-    srv.add_argument("--bind", default=os.environ.get("CLAIMSCOPE_BIND", "127.0.0.1:8000"))
-    srv.add_argument("--workers", type=int, default=int(os.environ.get("CLAIMSCOPE_WORKERS", "1")))
+    srv.add_argument("--bind", default=Config.BIND)
+    srv.add_argument("--workers", type=int, default=Config.WORKERS)
     srv.set_defaults(func=_serve)
     args = parser.parse_args(argv)
+    if "models" in args:
+        try:
+            _settings(args)
+        except ValueError as exc:  # --threads below 0, or a CLAIMSCOPE_* default none of the choices
+            parser.error(str(exc))
     return int(args.func(args))
 
 

@@ -4,11 +4,18 @@ Exception tree (each carries its HTTP status):
 
     APIError (500)
     ├── BadRequest (400)            malformed JSON
+    ├── Unauthorized (401)          missing or wrong API key (or metrics key)
+    ├── JobNotFound (404)           unknown job, or one created with another API key
+    ├── SampleMissing (404)         the sample article is not installed
     ├── UnsupportedMediaType (415)  body is not application/json
     ├── ValidationFailed (422)      schema errors, in details
-    └── NotReady (503)              models still loading or failed to load
+    ├── RateLimited (429)           the key's (or address's) token bucket is empty
+    ├── NotReady (503)              models still loading or failed to load
+    ├── Overloaded (503)            admission control: too many predictions in flight
+    └── TimedOut (503)              the prediction took longer than the request timeout
 
-werkzeug's HTTPExceptions (404, 405, 413, ...) go through the same handler, and anything else
+Every error the service raises to a client is one of these, defined here, so that the tree above
+is the whole list. werkzeug's HTTPExceptions (404, 405, 413, ...) go through the same handler, and anything else
 becomes a 500 whose traceback is logged, never sent. Logged tracebacks leave out the exceptions'
 messages (``log_exception``): a message can quote the submitted text, and texts never reach the logs.
 """
@@ -47,6 +54,21 @@ class BadRequest(APIError):
     code = "bad_json"
 
 
+class Unauthorized(APIError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class JobNotFound(APIError):
+    status_code = 404
+    code = "job_not_found"
+
+
+class SampleMissing(APIError):
+    status_code = 404
+    code = "not_found"
+
+
 class UnsupportedMediaType(APIError):
     status_code = 415
     code = "unsupported_media_type"
@@ -61,9 +83,24 @@ class ValidationFailed(APIError):
         return cls("Validation error", {"json": err.normalized_messages()})
 
 
+class RateLimited(APIError):
+    status_code = 429
+    code = "rate_limited"
+
+
 class NotReady(APIError):
     status_code = 503
     code = "not_ready"
+
+
+class Overloaded(APIError):
+    status_code = 503
+    code = "overloaded"
+
+
+class TimedOut(APIError):
+    status_code = 503
+    code = "timeout"
 
 
 _HTTP_CODES = {
@@ -77,6 +114,12 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     if details:
         body["details"] = details
     return {"error": body}
+
+
+def document_error(doc_id: str | None, index: int, error: dict[str, Any]) -> dict[str, Any]:
+    """The body of one failed document of a batch, a job's results or ``claimscope batch``:
+    ``{id, index, error}``, so a bad document fails alone and looks the same on every path."""
+    return {"id": doc_id, "index": index, "error": error}
 
 
 def log_exception(logger: logging.Logger, message: str, *args: Any) -> None:

@@ -31,31 +31,12 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
 
-from .errors import APIError
+from .errors import Overloaded, RateLimited, TimedOut, Unauthorized
 from .sqlite import connect_wal
 
 T = TypeVar("T")
+# the routes behind the API key and the rate limit (the OpenAPI document lists 401 and 429 on them)
 PROTECTED_PREFIXES = ("/v1/extract", "/v1/jobs")
-
-
-class Unauthorized(APIError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class RateLimited(APIError):
-    status_code = 429
-    code = "rate_limited"
-
-
-class Overloaded(APIError):
-    status_code = 503
-    code = "overloaded"
-
-
-class TimedOut(APIError):
-    status_code = 503
-    code = "timeout"
 
 
 class TokenBucket:

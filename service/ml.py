@@ -1,7 +1,9 @@
 """The Flask extension that holds the Predictor (the claim pipeline).
 
 The real pipeline loads at start-up, in a background thread by default so that /v1/health
-answers at once and /v1/ready says 503 until loading finished. Tests inject a predictor.
+answers at once and /v1/ready says 503 until loading finished. Tests inject a predictor. How the
+models load and run (model set, extractor, threads, precision, device) is one ``models.Settings``
+built from the configuration (``model_settings``); the models apply it, torch threads included.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app
+
+from models import Settings
 
 from .errors import NotReady
 
@@ -43,15 +48,19 @@ class ModelState:
         return self._done.wait(timeout)
 
 
-def _load(state: ModelState, extractor: str, threads: int) -> None:
+def model_settings(config: Mapping[str, Any]) -> Settings:
+    """The models' Settings from a configuration with Config's keys (app.config, or
+    service.config.config_values()); a value the models do not know raises ValueError."""
+    return Settings(models=config["MODELS"], extractor=config["EXTRACTOR"],
+                    threads=int(config["TORCH_THREADS"]), precision=config["PRECISION"],
+                    device=config["DEVICE"])
+
+
+def _load(state: ModelState, config: Mapping[str, Any]) -> None:
     try:
         from models import load_predictor
 
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
-        state.set(load_predictor(extractor=extractor))
+        state.set(load_predictor(model_settings(config)))
         log.info("models loaded in %.1f s", state.load_seconds or 0.0)
     except Exception as exc:  # reported by /v1/ready, never raised into a request
         log.exception("model loading failed")
@@ -64,7 +73,7 @@ def init_app(app: Flask, predictor: Any = None) -> None:
     if predictor is not None:
         state.set(predictor)
         return
-    args = (state, app.config["EXTRACTOR"], app.config["TORCH_THREADS"])
+    args = (state, dict(app.config))
     if app.config["LOAD_IN_BACKGROUND"]:
         threading.Thread(target=_load, args=args, name="model-loader", daemon=True).start()
     else:

@@ -1,4 +1,8 @@
-"""The OpenAPI 3 document, built from the marshmallow schemas with apispec."""
+"""The OpenAPI 3 document, built from the marshmallow schemas with apispec.
+
+Every operation under limits.PROTECTED_PREFIXES lists 401 (API keys on, key missing or wrong) and
+429 (rate limit on, bucket empty, with Retry-After): the limits apply to exactly those routes.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,22 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from models import __version__
-from schemas import BatchOut, ErrorSchema, ExtractIn, ExtractOut, JobOut, ModelsOut
+from schemas import MAX_BATCH_DOCUMENTS, BatchOut, ErrorSchema, ExtractIn, ExtractOut, JobOut, ModelsOut
 from schemas.extract import BatchInDoc
+
+from .limits import PROTECTED_PREFIXES
 
 _ERRORS = {
     "400": "Malformed JSON.",
+    "401": "A valid API key is required (X-API-Key or Authorization: Bearer) when CLAIMSCOPE_API_KEYS is set.",
     "413": "Request body too large.",
     "415": "Body is not application/json.",
     "422": "The request does not match the schema.",
+    "429": "Rate limit exceeded (CLAIMSCOPE_RATE_LIMIT_PER_MINUTE); retry after Retry-After seconds.",
     "503": "Models not loaded yet, overloaded, or timed out.",
 }
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.",
+                                "schema": {"type": "integer", "minimum": 1}}}
 
 
 def _json(ref: str) -> dict[str, Any]:
@@ -25,7 +35,21 @@ def _json(ref: str) -> dict[str, Any]:
 
 
 def _errors(*codes: str) -> dict[str, Any]:
-    return {c: {"description": _ERRORS[c], "content": _json("Error")} for c in codes}
+    out: dict[str, Any] = {c: {"description": _ERRORS[c], "content": _json("Error")} for c in codes}
+    if "429" in out:
+        out["429"]["headers"] = _RETRY_AFTER
+    return out
+
+
+def _add_limits(spec: dict[str, Any]) -> dict[str, Any]:
+    """Add 401 and 429 to every operation of the routes behind the API key and the rate limit."""
+    for path, item in spec["paths"].items():
+        if not path.startswith(PROTECTED_PREFIXES):
+            continue
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                operation["responses"].update(_errors("401", "429"))
+    return spec
 
 
 def build_spec() -> dict[str, Any]:
@@ -51,7 +75,7 @@ def build_spec() -> dict[str, Any]:
                       **post_errors},
     }})
     spec.path("/v1/extract/batch", operations={"post": {
-        "summary": "Extract attributed claims from up to 64 documents.",
+        "summary": f"Extract attributed claims from up to {MAX_BATCH_DOCUMENTS} documents.",
         "operationId": "extractBatch",
         "requestBody": {"required": True, "content": _json("BatchIn")},
         "responses": {"200": {"description": "One result or error per document, in order.",
@@ -69,6 +93,13 @@ def build_spec() -> dict[str, Any]:
         "summary": "List the loaded models with their dev metrics.", "operationId": "models",
         "responses": {"200": {"description": "Models.", "content": _json("ModelsOut")},
                       **_errors("503")},
+    }})
+    spec.path("/v1/samples/seed", operations={"get": {
+        "summary": "Return the sample article as plain text.", "operationId": "sampleSeed",
+        "responses": {"200": {"description": "The sample article.",
+                              "content": {"text/plain": {"schema": {"type": "string"}}}},
+                      "404": {"description": "The sample article is not installed.",
+                              "content": _json("Error")}},
     }})
     spec.path("/v1/jobs", operations={"post": {
         "summary": "Submit documents for asynchronous extraction.",
@@ -98,4 +129,4 @@ def build_spec() -> dict[str, Any]:
                               "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
                       **no_job},
     }})
-    return spec.to_dict()
+    return _add_limits(spec.to_dict())

@@ -1,42 +1,160 @@
-"""Turning validated extract requests into results, shared by the batch endpoint and job workers."""
+"""Turning extract requests into results: one batch runner for /v1/extract/batch, the job workers
+and ``claimscope batch``, so that a document gets the same result, or the same error, on each path
+and a bad document fails alone."""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from models import DocumentInput, DocumentResult
-from schemas import ExtractOut
+from marshmallow import ValidationError
 
-from .errors import log_exception
+from models import DocumentInput, DocumentResult, Options
+from schemas import ExtractIn, ExtractOut
+
+from .errors import ValidationFailed, document_error, log_exception
 
 log = logging.getLogger(__name__)
+extract_in = ExtractIn()
 extract_out = ExtractOut()
-MAX_BATCH_SIZE = 8
+MAX_BATCH_SIZE = 8  # documents per predictor call: the batch endpoint, the job workers, the CLI
 FAILED = {"code": "internal_error", "message": "The document could not be processed."}
+
+# A request checked against the schema: (request, None), or (({"id": its id} or None), error object).
+Entry = tuple[dict[str, Any] | None, dict[str, Any] | None]
+Predictions = list[DocumentResult | None]
 
 
 def to_input(data: dict[str, Any]) -> DocumentInput:
+    """A validated extract request as the models' typed input (its options as models.Options)."""
     targets = data.get("targets")
     return DocumentInput(
         text=data["text"], id=data.get("id"), title=data.get("title"),
         targets=tuple(t.strip() for t in targets) if targets else None,
-        options=data.get("options") or {},
+        options=Options.of(data.get("options")),
     )
+
+
+def check(raw: Any) -> Entry:
+    """``raw`` (one parsed JSON document) checked against ExtractIn; an invalid one keeps its id
+    when it is a string, for its error body."""
+    try:
+        if not isinstance(raw, dict):
+            raise ValidationError({"_schema": ["Expected a JSON object."]})
+        return extract_in.load(raw), None
+    except ValidationError as err:
+        doc_id = raw.get("id") if isinstance(raw, dict) else None
+        error = ValidationFailed.from_marshmallow(err).to_dict()["error"]
+        return ({"id": doc_id} if isinstance(doc_id, str) else None), error
+
+
+def bad_json(line: int) -> dict[str, Any]:
+    """The error object of a JSONL line that does not parse."""
+    return {"code": "bad_json", "message": f"Line {line} is not valid JSON."}
+
+
+def read_line(line: str, number: int) -> Entry:
+    """One JSONL line parsed and checked (``number`` names it in the bad_json error)."""
+    try:
+        raw = json.loads(line)
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to decode
+        return None, bad_json(number)
+    return check(raw)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document of a batch: its checked request, or the error it already got (then
+    ``request`` holds at most its id)."""
+
+    index: int
+    request: dict[str, Any] | None
+    error: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str | None:
+        doc_id = (self.request or {}).get("id")
+        return doc_id if isinstance(doc_id, str) else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one item: its result (the ExtractOut JSON) or its error object."""
+
+    index: int
+    id: str | None
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+    def body(self) -> dict[str, Any]:
+        """The result, or the per-document error body {id, index, error}."""
+        if self.result is not None:
+            return self.result
+        return document_error(self.id, self.index, self.error or FAILED)
+
+    def line(self) -> dict[str, Any]:
+        """The body with the index first: a line of a job's results or of ``claimscope batch``."""
+        return self.body() if self.result is None else {"index": self.index, **self.result}
+
+
+def _call(fn: Callable[[], Predictions]) -> Predictions:
+    return fn()
+
+
+def run_batch(predictor: Any, items: Iterable[Item], size: int = MAX_BATCH_SIZE,
+              run: Callable[[Callable[[], Predictions]], Predictions] = _call,
+              record: Callable[[list[DocumentResult], int], None] | None = None) -> Iterator[Outcome]:
+    """Predict the items' requests ``size`` at a time and yield every item's outcome, in order,
+    as soon as its minibatch is done (results are written while the rest still runs).
+
+    ``run`` calls each minibatch's prediction (the API passes its admission control and timeout);
+    ``record`` gets each minibatch's results and how many failed (the metrics). A document that
+    fails gets FAILED without failing the others (``predict_each``).
+    """
+    items = list(items)
+    ready: dict[int, Outcome] = {}
+    pending: list[tuple[int, DocumentInput]] = []
+    for n, item in enumerate(items):
+        if item.error is not None or item.request is None:
+            ready[n] = Outcome(item.index, item.id, error=item.error or FAILED)
+            continue
+        try:
+            pending.append((n, to_input(item.request)))
+        except (TypeError, ValueError):  # the schema let through what the models refuse
+            log_exception(log, "bad input for document %r", item.id)
+            ready[n] = Outcome(item.index, item.id, error=FAILED)
+    done = 0
+    for chunk in minibatch(pending, size):
+        docs = [doc for _, doc in chunk]
+        results = run(lambda docs=docs: predict_each(predictor, docs))
+        if record is not None:
+            record([r for r in results if r is not None], results.count(None))
+        for (n, _), result in zip(chunk, results, strict=True):
+            item = items[n]
+            ready[n] = (Outcome(item.index, item.id, result=dump(result)) if result is not None
+                        else Outcome(item.index, item.id, error=FAILED))
+        while done in ready:
+            yield ready.pop(done)
+            done += 1
+    while done in ready:
+        yield ready.pop(done)
+        done += 1
 
 
 def minibatch(items: Sequence[Any], size: int = MAX_BATCH_SIZE) -> list[list[Any]]:
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def predict_each(predictor: Any, docs: Sequence[DocumentInput]) -> list[DocumentResult | None]:
+def predict_each(predictor: Any, docs: Sequence[DocumentInput]) -> Predictions:
     """Predict a chunk; if it fails, retry one by one so only the bad document fails (None)."""
     try:
         return list(predictor.predict(list(docs)))
     except Exception:
         log_exception(log, "batch prediction failed; retrying documents one by one")
-    out: list[DocumentResult | None] = []
+    out: Predictions = []
     for doc in docs:
         try:
             out.append(predictor.predict([doc])[0])

@@ -6,7 +6,7 @@ import pytest
 
 from models import FakePredictor
 from service import create_app
-from service.config import TestConfig
+from service.config import TestConfig, config_values
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "ukraine-negotiations.txt"
@@ -23,7 +23,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config = config_values(TestConfig)
     config["JOB_DB"] = str(tmp_path / "jobs.sqlite3")
     config["RATE_LIMIT_DB"] = str(tmp_path / "ratelimit.sqlite3")
     config.update(overrides)

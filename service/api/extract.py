@@ -8,14 +8,13 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest as WerkzeugBadRequest
 
-from models import DocumentInput
 from schemas import BatchIn, ExtractIn
 
 from ..errors import BadRequest, UnsupportedMediaType, ValidationFailed
 from ..limits import run_limited
 from ..metrics import record_documents
 from ..ml import get_predictor
-from ..predict import FAILED, dump, minibatch, predict_each, to_input
+from ..predict import Item, check, dump, run_batch, to_input
 
 bp = Blueprint("extract", __name__, url_prefix="/v1")
 
@@ -58,27 +57,11 @@ def extract() -> Response:
 
 @bp.post("/extract/batch")
 def extract_batch() -> Response:
-    """Extract attributed claims from up to 64 documents; a bad one fails alone."""
+    """Extract attributed claims from a batch of documents (schemas.MAX_BATCH_DOCUMENTS at most);
+    a bad one fails alone."""
     envelope = load(batch_in, json_body())
     predictor = get_predictor()
-    results: list[dict[str, Any] | None] = []
-    pending: list[tuple[int, DocumentInput]] = []
-    for index, raw in enumerate(envelope["documents"]):
-        try:
-            pending.append((index, to_input(load(extract_in, raw))))
-            results.append(None)
-        except ValidationFailed as err:
-            doc_id = raw.get("id") if isinstance(raw, dict) else None
-            results.append({"id": doc_id if isinstance(doc_id, str) else None, "index": index,
-                            **err.to_dict()})
-    for chunk in minibatch(pending):
-        docs = [doc for _, doc in chunk]
-        outcomes = run_limited(lambda docs=docs: predict_each(predictor, docs))
-        record_documents([o for o in outcomes if o is not None], failed=outcomes.count(None))
-        for (index, doc), outcome in zip(chunk, outcomes, strict=True):
-            if outcome is None:
-                results[index] = {"id": doc.id, "index": index, "error": FAILED}
-            else:
-                results[index] = dump(outcome)
-    return jsonify({"results": results})
+    items = [Item(index, *check(raw)) for index, raw in enumerate(envelope["documents"])]
+    outcomes = run_batch(predictor, items, run=run_limited, record=record_documents)
+    return jsonify({"results": [outcome.body() for outcome in outcomes]})
 

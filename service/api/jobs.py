@@ -9,30 +9,15 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
-from schemas import ExtractIn
-
-from ..errors import APIError, UnsupportedMediaType, ValidationFailed
+from ..errors import JobNotFound, UnsupportedMediaType, ValidationFailed
 from ..jobs import JobInfo
 from ..jobs.ext import get_jobs
 from ..limits import owner
-from .extract import json_body, load
+from ..predict import bad_json, check
+from .extract import json_body
 
 bp = Blueprint("jobs", __name__, url_prefix="/v1")
-extract_in = ExtractIn()
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "text/jsonl"}
-
-
-class JobNotFound(APIError):
-    status_code = 404
-    code = "job_not_found"
-
-
-def _entry(raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    try:
-        return load(extract_in, raw), None
-    except ValidationFailed as err:
-        doc_id = raw.get("id") if isinstance(raw, dict) else None
-        return ({"id": doc_id} if isinstance(doc_id, str) else None), err.to_dict()["error"]
 
 
 def _lines(text: str) -> list[Any]:
@@ -79,9 +64,9 @@ def create_job() -> Response:
     entries = []
     for raw in docs:
         if isinstance(raw, _BadLine):
-            entries.append((None, {"code": "bad_json", "message": f"Line {raw.line} is not valid JSON."}))
+            entries.append((None, bad_json(raw.line)))
         else:
-            entries.append(_entry(raw))
+            entries.append(check(raw))
     jobs = get_jobs()
     job_id = jobs.store.create(entries, owner=owner())
     jobs.submitted(job_id, [i for i, (_, err) in enumerate(entries) if err is None])

@@ -6,14 +6,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, send_from_directory
 
-from ..errors import APIError
+from ..errors import SampleMissing
 
 bp = Blueprint("web", __name__)
-
-
-class SampleMissing(APIError):
-    status_code = 404
-    code = "not_found"
 
 
 @bp.get("/")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
 from ..errors import log_exception
 from ..metrics import record_documents
-from ..predict import FAILED, dump, minibatch, predict_each, to_input
+from ..predict import MAX_BATCH_SIZE, Item, minibatch, run_batch
 from .store import JobStore, Task
 
 log = logging.getLogger(__name__)
@@ -27,15 +26,11 @@ def purge(store: JobStore) -> None:
 
 
 def process(store: JobStore, predictor: Any, tasks: Sequence[Task]) -> None:
-    """Predict leased tasks and record each outcome in the store."""
-    for chunk in minibatch(tasks):
-        outcomes = predict_each(predictor, [to_input(t.request) for t in chunk])
-        record_documents([o for o in outcomes if o is not None], failed=outcomes.count(None))
-        for task, outcome in zip(chunk, outcomes, strict=True):
-            if outcome is None:
-                store.finish(task.job_id, task.index, None, FAILED)
-            else:
-                store.finish(task.job_id, task.index, dump(outcome), None)
+    """Predict leased tasks and record each outcome in the store (a minibatch at a time)."""
+    items = [Item(task.index, task.request) for task in tasks]
+    outcomes = run_batch(predictor, items, record=record_documents)
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        store.finish(task.job_id, task.index, outcome.result, outcome.error)
 
 
 class EmbeddedWorker:
@@ -43,7 +38,7 @@ class EmbeddedWorker:
     expired jobs (every ``purge_seconds``)."""
 
     def __init__(self, store: JobStore, get_predictor: Callable[[], Any], lease_seconds: float,
-                 poll_seconds: float = 0.5, batch: int = 8, purge_seconds: float = 60.0) -> None:
+                 poll_seconds: float = 0.5, batch: int = MAX_BATCH_SIZE, purge_seconds: float = 60.0) -> None:
         self.store = store
         self.get_predictor = get_predictor
         self.lease_seconds = lease_seconds
@@ -99,7 +94,8 @@ class RQDispatcher:
     leased), so a message sent twice costs a look-up, never a second prediction.
     """
 
-    def __init__(self, store: Any, redis_url: str, lease_seconds: float, chunk: int = 8) -> None:
+    def __init__(self, store: Any, redis_url: str, lease_seconds: float,
+                 chunk: int = MAX_BATCH_SIZE) -> None:
         from redis import Redis
         from rq import Queue
 
@@ -180,16 +176,20 @@ def _epoch(moment: Any, default: float) -> float:
 _worker_state: dict[str, Any] = {}
 
 
-def preload() -> None:
-    """Load the store and the models of this RQ worker process (before it takes any job)."""
+def preload(config: Mapping[str, Any] | None = None) -> None:
+    """Load the store and the models of this RQ worker process (before it takes any job), as
+    ``config`` says (Config's keys; None: service.config.Config, that is the environment)."""
     if "predictor" not in _worker_state:
         from models import load_predictor
 
+        from ..config import config_values
+        from ..ml import model_settings
         from .store import RedisJobStore
 
-        _worker_state["store"] = RedisJobStore(os.environ.get("CLAIMSCOPE_REDIS_URL", "redis://127.0.0.1:6379/0"))
-        _worker_state["predictor"] = load_predictor(os.environ.get("CLAIMSCOPE_EXTRACTOR", "auto"))
-        _worker_state["lease"] = float(os.environ.get("CLAIMSCOPE_JOB_LEASE_SECONDS", "60"))
+        cfg = config_values() if config is None else config
+        _worker_state["store"] = RedisJobStore(cfg["REDIS_URL"])
+        _worker_state["predictor"] = load_predictor(model_settings(cfg))
+        _worker_state["lease"] = float(cfg["JOB_LEASE_SECONDS"])
 
 
 def rq_task(job_id: str, indices: list[int]) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..errors import document_error
 from ..sqlite import connect_wal
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def result_line(index: int, request: dict[str, Any] | None, result: str | None, 
         body = json.loads(result)
         return json.dumps({"index": index, **body}, ensure_ascii=False)
     doc_id = request.get("id") if isinstance(request, dict) else None
-    return json.dumps({"id": doc_id, "index": index, "error": json.loads(error or "{}")}, ensure_ascii=False)
+    return json.dumps(document_error(doc_id, index, json.loads(error or "{}")), ensure_ascii=False)
 
 
 class SQLiteJobStore:

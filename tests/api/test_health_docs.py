@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -21,7 +22,7 @@ def test_not_ready_is_503_until_loaded(monkeypatch, tmp_path):
 
     release = threading.Event()
 
-    def slow_load(extractor: str = "auto"):
+    def slow_load(settings=None, **overrides):
         release.wait(10)
         return models.FakePredictor()
 
@@ -68,8 +69,57 @@ def test_openapi_document(client):
     for code in ("400", "413", "415", "422", "503"):
         assert code in spec["paths"]["/v1/extract"]["post"]["responses"]
     job = spec["paths"]["/v1/jobs/{job_id}"]
-    assert set(job["delete"]["responses"]) == {"204", "404"}
+    assert set(job["delete"]["responses"]) == {"204", "401", "404", "429"}
     assert "expires" in spec["components"]["schemas"]["JobOut"]["properties"]
+
+
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def test_every_v1_route_and_method_is_in_the_openapi_document(app, client):
+    spec = client.get("/openapi.json").get_json()
+    routes = {(_openapi_path(rule.rule), method.lower()) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/v1/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+    documented = {(path, method) for path, item in spec["paths"].items() for method in item
+                  if method != "parameters"}
+    assert routes and routes == documented
+
+
+def test_openapi_lists_401_and_429_where_keys_and_rate_limits_apply(client):
+    from service.limits import PROTECTED_PREFIXES
+
+    spec = client.get("/openapi.json").get_json()
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    protected = 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            if path.startswith(PROTECTED_PREFIXES):
+                protected += 1
+                for code in ("401", "429"):
+                    assert responses[code]["content"]["application/json"]["schema"] == error_ref, (path, method)
+                assert "Retry-After" in responses["429"]["headers"], (path, method)
+            else:
+                assert "401" not in responses and "429" not in responses, (path, method)
+    assert protected == 6  # extract, extract/batch, jobs: post, get, delete, results
+
+
+def test_401_and_429_bodies_are_the_documented_error_schema(predictor, tmp_path):
+    from schemas import ErrorSchema
+
+    app = create_app(make_config(tmp_path, API_KEYS=["k"], RATE_LIMIT_PER_MINUTE=1,
+                                 RATE_LIMIT_STORE="memory"), predictor=predictor)
+    client = app.test_client()
+    unauthorized = client.post("/v1/extract", json={"text": "Ann said that x y."})
+    assert unauthorized.status_code == 401
+    assert ErrorSchema().validate(unauthorized.get_json()) == {}
+    assert client.post("/v1/extract", json={"text": "Ann said that x y."}, headers={"X-API-Key": "k"}).status_code == 200
+    limited = client.post("/v1/extract", json={"text": "Ann said that x y."}, headers={"X-API-Key": "k"})
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert ErrorSchema().validate(limited.get_json()) == {}
 
 
 def test_docs_page_is_served_locally(client):
