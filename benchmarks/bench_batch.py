@@ -1,10 +1,10 @@
 """One /v1/extract/batch call of N articles against N /v1/extract calls of the same articles,
 one after the other, on a real gunicorn (one worker) with the real models.
 
-    python benchmarks/bench_batch.py [--articles 16] [--rounds 3] [--env CLAIMSCOPE_MODELS=fast ...]
+    python benchmarks/bench_batch.py [--articles 16] [--repeats 3] [--env CLAIMSCOPE_MODELS=fast ...]
 
-Each round times both ways over the same PolNeAR dev articles (the order of the two alternates
-between rounds) and checks that both return the same claims. Prints the seconds of each way per
+Each repeat times both ways over the same PolNeAR dev articles (the order of the two alternates
+between repeats) and checks that both return the same claims. Prints the seconds of each way per
 round, their medians, the ratio and the CPU. The batch is faster when the pipeline takes the
 documents' tagger windows, claims and stance pairs through shared forward passes.
 """
@@ -43,7 +43,7 @@ def claims_of(result: dict) -> list[tuple[int, int, str | None]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--env", nargs="*", default=[], help="extra server environment, NAME=VALUE")
     parser.add_argument("--log", type=Path, default=Path("var/bench_batch.log"))
     args = parser.parse_args()
@@ -64,7 +64,7 @@ def main() -> int:
         body = {"documents": [{"id": str(i), "text": t} for i, t in enumerate(texts)]}
         session.post(f"{base}/v1/extract/batch", json=body, timeout=600).raise_for_status()  # warm-up
         singles_s, batch_s = [], []
-        for r in range(args.rounds):
+        for r in range(args.repeats):
             for way in (("single", "batch") if r % 2 == 0 else ("batch", "single")):
                 started = time.perf_counter()
                 if way == "single":
@@ -80,7 +80,7 @@ def main() -> int:
                     batched = [item["result"] for item in resp.json()["results"]]
                     batch_s.append(time.perf_counter() - started)
             same = sum(claims_of(a) == claims_of(b) for a, b in zip(singles, batched, strict=True))
-            print(f"round {r + 1}: {args.articles} single calls {singles_s[-1]:.2f} s, one batch "
+            print(f"repeat {r + 1}: {args.articles} single calls {singles_s[-1]:.2f} s, one batch "
                   f"{batch_s[-1]:.2f} s; same claims in {same} of {args.articles} articles")
     finally:
         server.stop()
