@@ -23,7 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-POLNEAR_DEV = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "data" / "dev" / "text"
+from models.training.polnear import split_dir  # noqa: E402
+
+POLNEAR_DEV = split_dir("dev") / "text"  # under the shared data root beside the repository
 
 
 def main() -> None:
