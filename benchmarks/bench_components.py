@@ -23,14 +23,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-POLNEAR_DEV = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "data" / "dev" / "text"
+from models.training.polnear import split_dir  # noqa: E402
+
+POLNEAR_DEV = split_dir("dev") / "text"  # under the shared data root beside the repository
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--models", choices=["fast", "full"], default=None, help="default: CLAIMSCOPE_MODELS")
+    parser.add_argument("--models", choices=["fast", "full"], default="full")
     parser.add_argument("--forward-passes", action="store_true")
     args = parser.parse_args()
     import torch

@@ -27,9 +27,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from models.training.polnear import split_dir  # noqa: E402
 from tests.integration.helpers import free_port, start_gunicorn  # noqa: E402
 
-POLNEAR_DEV = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "data" / "dev" / "text"
+POLNEAR_DEV = split_dir("dev") / "text"  # under the shared data root beside the repository
 
 
 def articles(n: int) -> list[str]:

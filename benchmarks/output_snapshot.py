@@ -25,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from models.training.polnear import split_dir  # noqa: E402
 
 RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "full-default": ("full", {}),
@@ -82,8 +83,7 @@ def main() -> int:
     todo.add_argument("--write", type=Path, help="write the snapshot (JSON lines) here")
     todo.add_argument("--compare", type=Path, help="compare with a snapshot written earlier")
     parser.add_argument("--batch", type=int, default=1, help="documents per predict call (default 1)")
-    parser.add_argument("--polnear-dev", type=Path,
-                        default=ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "data" / "dev" / "text",
+    parser.add_argument("--polnear-dev", type=Path, default=split_dir("dev") / "text",
                         help="folder of PolNeAR dev article texts (default: ../shared beside the repository)")
     args = parser.parse_args()
     import torch

@@ -71,19 +71,3 @@ def half_word_embeddings(model) -> None:  # type: ignore[no-untyped-def]
     if isinstance(old, torch.nn.Embedding) and old.weight.dtype == torch.float32:
         model.set_input_embeddings(HalfEmbedding(old))
 
-
-def keep_layers(model, indices) -> None:  # type: ignore[no-untyped-def]
-    """Keep only the transformer layers ``indices`` (in order) of a BERT model, in place.
-
-    This is how a student is made from a fine-tuned 6-layer teacher before distillation: the
-    embeddings, the kept layers and the task head start from the teacher's weights.
-    """
-    import torch
-
-    indices = [int(i) for i in indices]
-    encoder = model.base_model.encoder
-    layers = encoder.layer
-    if not indices or any(i < 0 or i >= len(layers) for i in indices):
-        raise ValueError(f"layer indices {indices} out of range for {len(layers)} layers")
-    encoder.layer = torch.nn.ModuleList([layers[i] for i in indices])
-    model.config.num_hidden_layers = len(indices)

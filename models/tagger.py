@@ -49,7 +49,7 @@ _EDGE_STRIP = " \t\r\n\u00a0,;:"
 _HAS_WORD = re.compile(r"\w")
 
 
-# ----------------------------------------------------------------------------- windows / labels
+# ----------------------------------------------------------------------------- windows
 def make_windows(n_tokens: int, max_length: int, overlap: int) -> list[tuple[int, int]]:
     """Windows ``[start, end)`` over ``n_tokens`` wordpieces (``max_length`` includes 2 specials)."""
     size = max(8, max_length - 2)
@@ -66,27 +66,6 @@ def make_windows(n_tokens: int, max_length: int, overlap: int) -> list[tuple[int
         out.append((start, end))
         start += step
     return out
-
-
-def token_labels(
-    offsets: Sequence[Offsets], char_role: Sequence[str | None], char_span: Sequence[int]
-) -> list[int]:
-    """BIO label id per wordpiece from per-character roles/span ids (first labelled char wins)."""
-    labels = []
-    prev_span = -1
-    for s, e in offsets:
-        role, span = None, -1
-        for i in range(s, e):
-            if char_role[i] is not None:
-                role, span = char_role[i], char_span[i]
-                break
-        if role is None:
-            labels.append(LABEL2ID["O"])
-            prev_span = -1
-            continue
-        labels.append(LABEL2ID[("I-" if span == prev_span else "B-") + role])
-        prev_span = span
-    return labels
 
 
 # ----------------------------------------------------------------------------- text helpers

@@ -31,7 +31,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.polnear import ROLES, Article, load_split
+from models.training.data import add_data_root
+from models.training.polnear import ROLES, Article, corpus_dir, load_split
 from models.types import Offsets, RawAttribution
 
 _WORD = re.compile(r"\w+")
@@ -259,7 +260,6 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--extractor", default="tagger", choices=["tagger", "spacy", "hybrid", "all"])
     ap.add_argument("--split", default="dev")
-    ap.add_argument("--data", default=None)
     ap.add_argument("--weights", type=Path, default=None)
     ap.add_argument("--max-articles", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
@@ -272,12 +272,13 @@ def main(argv=None) -> int:
         action="store_true",
         help="store the tagger's dev figures in its weights' metrics.json",
     )
+    add_data_root(ap)
     args = ap.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(max(1, args.threads))
-    articles = load_split(args.split, args.data)
+    articles = load_split(args.split, corpus_dir(args.data_root))
     if args.max_articles:
         articles = articles[: args.max_articles]
     kinds = ["tagger", "spacy", "hybrid"] if args.extractor == "all" else [args.extractor]

@@ -1,6 +1,6 @@
 """Evaluate the check-worthiness model on CT24 dev, choose the decision threshold, store it.
 
-    python -m models.training.eval_checkworthiness [--weights models/weights/checkworthiness]
+    python -m models.training.eval_checkworthiness [--weights models/weights/checkworthiness] [--data-root DIR]
 
 Prints precision / recall / F1 of the positive (check-worthy) class at the chosen threshold, plus
 accuracy, and writes the threshold and the figures into the weights folder's metrics.json.
@@ -9,29 +9,13 @@ accuracy, and writes the threshold and the figures into the weights folder's met
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "claims"
-CT24 = DATA / "ct24-t1-en"
-CLAIMBUSTER = DATA / "claimbuster" / "data" / "two_class"
-
-
-def read_ct24(split: str) -> list[tuple[str, str, int]]:
-    """(sentence_id, text, label) rows of CT24 English task 1 ``train`` or ``dev``."""
-    path = CT24 / f"CT24_checkworthy_english_{split}.tsv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    return [
-        (r["Sentence_id"].strip(), r["Text"].strip(), int(r["class_label"].strip() == "Yes")) for r in rows
-    ]
-
-
-def norm(text: str) -> str:
-    return " ".join(text.lower().split())
+from models.training.checkworthiness_data import read_ct24
+from models.training.data import DEFAULT_DATA_ROOT, add_data_root
 
 
 def prf(probs: list[float], gold: list[int], threshold: float) -> dict:
@@ -66,12 +50,12 @@ def choose_threshold(probs: list[float], gold: list[int]) -> dict:
     return best
 
 
-def news_dev(model) -> dict:  # type: ignore[no-untyped-def]
+def news_dev(model, data_root: Path | str = DEFAULT_DATA_ROOT) -> dict:  # type: ignore[no-untyped-def]
     """The project's news claims (seeds/labels/news dev, agreed items): P / R / F1 at 0.5 and at the
     threshold the model serves with."""
-    from models.training.news_stance import news_claims
+    from models.training.news_data import news_claims
 
-    rows = news_claims("dev")
+    rows = news_claims("dev", data_root)
     probs = model.predict([t for t, _ in rows])
     gold = [y for _, y in rows]
     out = {"dataset": "ClaimScope news claims dev (seeds/labels/news)", "at_0.5": prf(probs, gold, 0.5),
@@ -90,13 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weights", type=Path, default=weights_path("checkworthiness"))
     ap.add_argument("--no-write", action="store_true", help="do not update metrics.json")
+    add_data_root(ap)
     args = ap.parse_args(argv)
 
-    dev = read_ct24("dev")
+    dev = read_ct24("dev", args.data_root)
     texts = [t for _, t, _ in dev]
     gold = [y for _, _, y in dev]
     model = CheckworthinessModel.load(args.weights)
-    news = news_dev(model)
+    news = news_dev(model, args.data_root)
     t0 = time.time()
     probs = model.predict(texts)
     secs = time.time() - t0

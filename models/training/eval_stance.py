@@ -9,7 +9,7 @@ evidence multiplied in (the way the pipeline serves it) for a few evidence weigh
 
 Prints per-dataset macro-F1 (over favor/against/neutral), accuracy and per-class P/R/F1, plus the
 overall figures on all dev pairs pooled, and stores them in the weights folder's metrics.json.
-Dev splits are built by models.training.train_stance (see its docstring).
+Dev splits are built by models.training.stance_data (see its docstring), from ``--data-root``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-LABELS = ["favor", "against", "neutral"]
+from models.training.data import add_data_root
+from models.training.stance_data import LABELS, load_all
 
 
 def scores(pred: Sequence[int], gold: Sequence[int]) -> dict:
@@ -144,20 +145,19 @@ def _print(name: str, m: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     from models.encoder import weights_path
     from models.stance import StanceModel
-    from models.training import train_stance
-    from models.training.train_stance import load_all
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weights", type=Path, default=weights_path("stance"))
     ap.add_argument("--no-write", action="store_true", help="do not update metrics.json")
     ap.add_argument("--cues", action="store_true",
                     help="also measure the explicit-predicate evidence (models/stance_cues.py)")
+    add_data_root(ap)
     args = ap.parse_args(argv)
     saved = json.loads((Path(args.weights) / "metrics.json").read_text(encoding="utf-8"))
     vast_extract = int(saved.get("settings", {}).get("vast_extract", 0))
     model = StanceModel.load(args.weights)
-    train_stance.NEWS_OPTIONS["speaker_input"] = model.speaker_input or "name"  # news claims as this model reads them
-    _, dev_parts = load_all(vast_extract)  # the same VAST text cutting as in training
+    # the same VAST text cutting as in training, and news claims as this model reads them
+    _, dev_parts = load_all(args.data_root, vast_extract, speaker_input=model.speaker_input or "name")
     t0 = time.time()
 
     def predict(pairs):

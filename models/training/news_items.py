@@ -27,7 +27,8 @@ import random
 import re
 from pathlib import Path
 
-from models.polnear import load_split
+from models.training.data import DEFAULT_DATA_ROOT, add_data_root
+from models.training.polnear import corpus_dir, load_split
 
 TARGETS = {
     "Donald Trump": re.compile(r"\b(Trump|Donald)\b"),
@@ -89,11 +90,11 @@ def article_items(name: str, text: str, attributions) -> list[dict]:
 
 
 def build(split: str, limit: int, seed: int = 13, per_article: int = 8,
-          pronoun_share: float = 0.35) -> list[dict]:
+          pronoun_share: float = 0.35, data_root: Path | str = DEFAULT_DATA_ROOT) -> list[dict]:
     """At most ``per_article`` items an article; about ``pronoun_share`` of them chosen by a pronoun."""
     rng = random.Random(seed)
     pool = []
-    for art in load_split(split):
+    for art in load_split(split, corpus_dir(data_root)):
         items = article_items(art.name, art.text, art.attributions)
         rng.shuffle(items)
         pool += items[:per_article]
@@ -148,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--limit", type=int, default=1000)
     b.add_argument("--per-article", type=int, default=8)
     b.add_argument("--out", type=Path, required=True)
+    add_data_root(b)
     m = sub.add_parser("merge")
     m.add_argument("--split", required=True)
     m.add_argument("--items", type=Path, required=True)
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
         print(json.dumps(report))
         return
-    items = build(args.split, args.limit, per_article=args.per_article)
+    items = build(args.split, args.limit, per_article=args.per_article, data_root=args.data_root)
     with args.out.open("w", encoding="utf-8") as f:
         for it in items:
             f.write(json.dumps(it, ensure_ascii=False) + "\n")

@@ -1,13 +1,8 @@
-"""News stance: the labels made for this project, the pipeline's inputs for them, and their scores.
+"""News stance: the scores of the stance step on the labels made for this project.
 
-The labels (``seeds/labels/news/``) hold offsets into PolNeAR articles and the two annotators'
-agreed answers; the article texts stay in ``../shared/data``. Claims are run through the served
-pipeline's stance step exactly as a request would run them, in two ways:
-
-* ``gold`` claims: PolNeAR's own attributions stand in for the extractor, so the figures measure
-  target relevance and the classifier alone;
-* ``pipeline`` claims: the served extractor finds the claims; a labelled claim takes the stance of
-  the predicted claim that overlaps it most (none: neutral). This is what a user gets.
+The labelled claims are run through the served pipeline as ``models/training/news_data.py``
+describes (``gold`` claims: PolNeAR's attributions stand in for the extractor; ``pipeline``
+claims: the served extractor finds them), with the articles read from ``--data-root``.
 
     python -m models.training.news_stance --split dev [--weights models/weights/stance] [--mode both]
 
@@ -22,156 +17,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-LABEL_DIR = Path(__file__).resolve().parents[2] / "seeds" / "labels" / "news"
-TARGETS = ("Donald Trump", "Hillary Clinton")
-
-
-def load_labels(split: str, field: str = "stance") -> list[dict]:
-    """Agreed items of one split that carry an agreed ``field``."""
-    rows = [json.loads(line) for line in (LABEL_DIR / f"{split}.jsonl").open(encoding="utf-8")]
-    return [r for r in rows if r.get(field) is not None]
-
-
-@dataclass
-class GoldExtractor:
-    """An extractor that returns PolNeAR's gold attributions of one article."""
-
-    attributions: Sequence[Any]
-
-    def extract_docs(self, docs: Sequence[Any]) -> list[list]:
-        return [[a.to_raw() for a in self.attributions if a.content] for _ in docs]
-
-    def info(self) -> dict:
-        return {"name": "polnear-gold"}
-
-
-class RecordingStance:
-    """Stands in for the stance model: keeps every (target, text) the pipeline sends, answers neutral."""
-
-    def __init__(self, speaker_input: str = "name") -> None:
-        self.speaker_input = speaker_input
-        self.pairs: list[tuple[str, str]] = []
-
-    def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
-        self.pairs.extend(pairs)
-        return [{"favor": 0.0, "against": 0.0, "neutral": 1.0} for _ in pairs]
-
-    def info(self) -> dict:
-        return {"name": "recording"}
-
-
-def _articles(split: str) -> dict[str, Any]:
-    from models.polnear import load_split
-
-    return {a.name: a for a in load_split(split)}
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def _match(claims: Sequence[Any], span: tuple[int, int]) -> Any | None:
-    """The claim that overlaps a labelled content span most (at least half of the shorter)."""
-    best, best_n = None, 0
-    for c in claims:
-        n = _overlap((c.start, c.end), span)
-        if n > best_n and n * 2 >= min(c.end - c.start, span[1] - span[0]):
-            best, best_n = c, n
-    return best
-
-
-def _by_article(items: Sequence[dict]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for i, it in enumerate(items):
-        out.setdefault(it["article"], []).append(i)
-    return out
-
-
-def _span(item: dict) -> tuple[int, int]:
-    return min(s for s, _ in item["content_span"]), max(e for _, e in item["content_span"])
-
-
-def _predict(pipeline: Any, article: Any, mode: str, scope: str) -> Any:
-    """The pipeline's result for one article; ``mode`` "gold" puts its gold attributions in place
-    of the extractor."""
-    from models.base import DocumentInput
-
-    served = pipeline.extractor
-    if mode == "gold":
-        pipeline.extractor = GoldExtractor(article.attributions)
-    try:
-        doc_in = DocumentInput(text=article.text, targets=TARGETS,
-                               options={"stance_scope": scope, "detect_targets": False})
-        return pipeline.predict([doc_in])[0]
-    finally:
-        pipeline.extractor = served
-
-
-def run(items: Sequence[dict], pipeline: Any, mode: str, scope: str = "mentions") -> list[tuple[str, bool, Any]]:
-    """(predicted label, judged about the target, the claim) for each item, in order."""
-    arts = _articles(items[0]["split"]) if items else {}
-    out: list[tuple[str, bool, Any]] = [("neutral", False, None)] * len(items)
-    for name, idx in _by_article(items).items():
-        res = _predict(pipeline, arts[name], mode, scope)
-        for i in idx:
-            claim = _match(res.claims, _span(items[i]))
-            stance = next((s for s in claim.stances if s.target == items[i]["target"]), None) if claim else None
-            out[i] = (stance.label if stance else "neutral", stance is not None, claim)
-    return out
-
-
-def news_claims(split: str) -> list[tuple[str, int]]:
-    """(claim text as the pipeline returns it, 1 if check-worthy) for the items of ``split`` with an
-    agreed ``checkworthy``, each gold claim once (an item per target may repeat a claim)."""
-    from models.pipeline import ClaimPipeline
-
-    items = load_labels(split, "checkworthy")
-    out: dict[tuple[str, int], tuple[str, int]] = {}
-    for it, (_, _, claim) in zip(items, run(items, ClaimPipeline(extractor=None), "gold"), strict=True):
-        if claim is not None:
-            out[(it["article"], claim.start)] = (claim.text, int(it["checkworthy"] == "yes"))
-    return list(out.values())
-
-
-def training_pairs(items: Sequence[dict], speaker_input: str = "name") -> list[tuple[str, str, str]]:
-    """(target, text, label) as the served pipeline sends each gold claim to the classifier.
-
-    A claim whose cue is a denial ("denied that ...") is served with favor and against swapped,
-    so it is trained with its label swapped back: the classifier learns what the content says."""
-    from models.pipeline import ClaimPipeline
-    from models.stance_cues import opposite
-
-    recorder = RecordingStance(speaker_input)
-    pipeline = ClaimPipeline(extractor=None, stance=recorder)
-    arts = _articles(items[0]["split"]) if items else {}
-    out = []
-    for name, idx in _by_article(items).items():
-        recorder.pairs.clear()
-        res = _predict(pipeline, arts[name], "gold", "all")
-        # the stances come back in the order the pipeline sent their pairs
-        flat = [(c, s) for c in res.claims for s in c.stances]
-        sent = {(id(c), s.target): (x, s) for (c, s), (_, x) in zip(flat, recorder.pairs, strict=True)}
-        for i in idx:
-            it = items[i]
-            claim = _match(res.claims, _span(it))
-            if claim is None or (id(claim), it["target"]) not in sent:
-                continue
-            text, stance = sent[(id(claim), it["target"])]
-            label = it["stance"]
-            if stance.evidence is not None and stance.evidence == claim.cue:
-                label = opposite(label)
-            out.append((it["target"], text, label))
-    return out
+from models.training.data import DEFAULT_DATA_ROOT, add_data_root
+from models.training.eval_stance import scores
+from models.training.news_data import load_labels, run
+from models.training.stance_data import LABELS
 
 
 def stance_scores(pred: Sequence[str], gold: Sequence[str]) -> dict:
     """eval_stance's per-class figures, plus F_avg: the mean F1 of favor and against."""
-    from models.training.eval_stance import LABELS, scores
-
     out = scores([LABELS.index(p) for p in pred], [LABELS.index(g) for g in gold])
     per = out["per_class"]
     return {"n": out["n"], "f_avg": round((per["favor"]["f1"] + per["against"]["f1"]) / 2, 4),
@@ -186,12 +42,13 @@ def relevance_scores(judged: Sequence[bool], gold: Sequence[bool]) -> dict:
             "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0, "n": len(gold)}
 
 
-def evaluate(pipeline: Any, split: str = "dev", modes: Sequence[str] = ("gold", "pipeline")) -> dict:
+def evaluate(pipeline: Any, split: str = "dev", modes: Sequence[str] = ("gold", "pipeline"),
+             data_root: Path | str = DEFAULT_DATA_ROOT) -> dict:
     items = load_labels(split)
     about = [it["about_target"] == "yes" for it in items if it.get("about_target") is not None]
     out = {}
     for mode in modes:
-        got = run(items, pipeline, mode)
+        got = run(items, pipeline, mode, data_root=data_root)
         res = stance_scores([p for p, _, _ in got], [it["stance"] for it in items])
         judged = [j for (_, j, _), it in zip(got, items, strict=True) if it.get("about_target") is not None]
         res["relevance"] = relevance_scores(judged, about)
@@ -215,19 +72,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mode", default="both", choices=["gold", "pipeline", "both"])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--write", action="store_true", help="store the figures in the weights' metrics.json")
+    add_data_root(ap)
     args = ap.parse_args(argv)
 
     import torch
 
+    from models.base import Settings
     from models.pipeline import ClaimPipeline
     from models.stance import StanceModel
 
     torch.set_num_threads(args.threads)
-    pipeline = ClaimPipeline.load(models=args.models)
+    pipeline = ClaimPipeline.load(Settings(models=args.models))
     if args.weights is not None:
         pipeline.stance = StanceModel.load(args.weights)
     modes = ("gold", "pipeline") if args.mode == "both" else (args.mode,)
-    res = evaluate(pipeline, args.split, modes)
+    res = evaluate(pipeline, args.split, modes, args.data_root)
     for mode, m in res.items():
         _print(mode, m)
     if args.write:

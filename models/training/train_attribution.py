@@ -13,27 +13,53 @@ its layers and training on the gold labels plus the teacher's soft labels:
 ``--stride`` is the number of wordpieces shared by consecutive training windows (HF meaning of
 "stride"). Writes ``models/weights/attribution/`` (fp16 model.safetensors, config.json with
 id2label, tokenizer files, metrics.json with dev figures, settings and wall time). Scratch and
-checkpoints go to /tmp only.
+checkpoints go to /tmp only. PolNeAR is read from ``<--data-root>/attribution/polnear``; the loop
+is ``models/training/loop.py``'s ``fine_tune_tagger``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from models.classifier import distill_loss
-from models.encoder import base_model_path, keep_layers, weights_path
-from models.polnear import char_roles, load_split
-from models.tagger import LABEL2ID, LABELS, make_windows, token_labels
+from models.encoder import base_model_path, weights_path
+from models.tagger import LABEL2ID, LABELS, make_windows
+from models.training.data import add_data_root, recorded_settings
+from models.training.distill import keep_layers
+from models.training.loop import Window, fine_tune_tagger, seed_everything
+from models.training.polnear import char_roles, corpus_dir, load_split
+from models.types import Offsets
 
 
-def build_windows(tokenizer, articles, max_length: int, overlap: int):
+def token_labels(
+    offsets: Sequence[Offsets], char_role: Sequence[str | None], char_span: Sequence[int]
+) -> list[int]:
+    """BIO label id per wordpiece from per-character roles/span ids (first labelled char wins)."""
+    labels = []
+    prev_span = -1
+    for s, e in offsets:
+        role, span = None, -1
+        for i in range(s, e):
+            if char_role[i] is not None:
+                role, span = char_role[i], char_span[i]
+                break
+        if role is None:
+            labels.append(LABEL2ID["O"])
+            prev_span = -1
+            continue
+        labels.append(LABEL2ID[("I-" if span == prev_span else "B-") + role])
+        prev_span = span
+    return labels
+
+
+def build_windows(tokenizer, articles, max_length: int, overlap: int) -> list[Window]:  # type: ignore[no-untyped-def]
+    """Labelled training windows of every article (``overlap`` wordpieces shared by neighbours)."""
     windows = []
     for art in articles:
         enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
@@ -48,21 +74,6 @@ def build_windows(tokenizer, articles, max_length: int, overlap: int):
                 lab = [LABEL2ID["B-" + LABELS[lab[0]][2:]]] + lab[1:]
             windows.append((ids[s:e], lab))
     return windows
-
-
-def collate(batch, cls_id, sep_id, pad_id):
-    import torch
-
-    width = max(len(ids) for ids, _ in batch) + 2
-    x = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    m = torch.zeros((len(batch), width), dtype=torch.long)
-    y = torch.full((len(batch), width), -100, dtype=torch.long)
-    for r, (ids, lab) in enumerate(batch):
-        n = len(ids)
-        x[r, : n + 2] = torch.tensor([cls_id] + list(ids) + [sep_id])
-        m[r, : n + 2] = 1
-        y[r, 1 : n + 1] = torch.tensor(lab)
-    return x, m, y
 
 
 def main(argv=None) -> int:
@@ -82,9 +93,6 @@ def main(argv=None) -> int:
     ap.add_argument("--max-articles", type=int, default=0, help="subsample train articles (0 = all)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches, then exit")
-    ap.add_argument(
-        "--data", default=None, help="PolNeAR root (default $POLNEAR_ROOT, else ../shared/data/attribution/polnear)"
-    )
     ap.add_argument("--init", type=Path, default=None, help="start from this tagger (default: the base encoder)")
     ap.add_argument("--keep-layers", default="", help="keep only these encoder layers of --init, e.g. 0,2,4")
     ap.add_argument("--teacher", type=Path, default=None, help="distil from this trained tagger")
@@ -93,24 +101,23 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=weights_path("attribution"))
     ap.add_argument("--scratch", type=Path, default=Path("/tmp/claimscope_attr_train"))
     ap.add_argument("--no-eval", action="store_true")
+    add_data_root(ap)
     args = ap.parse_args(argv)
 
-    import numpy as np
     import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     torch.set_num_threads(max(1, args.threads))
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    seed_everything(args.seed)
+    settings = recorded_settings(args)
     settings["torch"] = torch.__version__
     print("settings:", json.dumps(settings), flush=True)
 
     t0 = time.time()
     base = base_model_path()
     tokenizer = AutoTokenizer.from_pretrained(str(base))
-    train = load_split("train", args.data)
+    corpus = corpus_dir(args.data_root)
+    train = load_split("train", corpus)
     if args.max_articles and args.max_articles < len(train):
         train = random.Random(args.seed).sample(train, args.max_articles)
     windows = build_windows(tokenizer, train, args.max_length, args.stride)
@@ -133,59 +140,27 @@ def main(argv=None) -> int:
     if args.teacher:
         teacher = AutoModelForTokenClassification.from_pretrained(str(args.teacher), dtype=torch.float32).eval()
     print(f"student layers={model.config.num_hidden_layers} teacher={args.teacher}", flush=True)
-    model.train()
-    no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-            "weight_decay": args.weight_decay,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    opt = torch.optim.AdamW(groups, lr=args.lr)
-    per_epoch = math.ceil(len(windows) / args.batch_size)
-    total = max(1, int(round(per_epoch * args.epochs)))
-    if args.time_batches:
-        total = args.time_batches
-    sched = get_linear_schedule_with_warmup(opt, int(total * args.warmup), total)
-    cls_id, sep_id, pad_id = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id or 0
-
-    rng = random.Random(args.seed)
-    step = 0
-    t_train = time.time()
-    running = 0.0
-    while step < total:
-        order = list(range(len(windows)))
-        rng.shuffle(order)
-        for b in range(0, len(order), args.batch_size):
-            if step >= total:
-                break
-            x, m, y = collate([windows[i] for i in order[b : b + args.batch_size]], cls_id, sep_id, pad_id)
-            out = model(input_ids=x, attention_mask=m, labels=y)
-            loss = out.loss
-            if teacher is not None:
-                with torch.inference_mode():
-                    soft = teacher(input_ids=x, attention_mask=m).logits
-                kd = distill_loss(out.logits, soft.clone(), args.kd_temperature, mask=y != -100)
-                loss = args.kd_alpha * kd + (1 - args.kd_alpha) * loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            step += 1
-            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
-            if step % 25 == 0 or step == total or args.time_batches:
-                el = time.time() - t_train
-                print(
-                    f"step {step}/{total} epoch {step / per_epoch:.2f} loss {running:.4f} "
-                    f"{el / step:.2f}s/batch eta {el / step * (total - step) / 60:.1f}min",
-                    flush=True,
-                )
-    train_s = time.time() - t_train
+    run = fine_tune_tagger(
+        model,
+        windows,
+        cls_id=tokenizer.cls_token_id,
+        sep_id=tokenizer.sep_token_id,
+        pad_id=tokenizer.pad_token_id or 0,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        warmup=args.warmup,
+        weight_decay=args.weight_decay,
+        seed=args.seed,
+        max_steps=args.time_batches,
+        teacher=teacher,
+        kd_alpha=args.kd_alpha,
+        kd_temperature=args.kd_temperature,
+        log_every=1 if args.time_batches else 25,
+    )
+    total, per_epoch, train_s, running = (
+        run["planned_steps"], run["steps_per_epoch"], run["train_seconds"], run["final_loss"]
+    )
     if args.time_batches:
         print(
             f"timed {total} batches: {train_s / total:.2f}s/batch; full epoch ~{train_s / total * per_epoch / 60:.1f} min"
@@ -251,7 +226,7 @@ def main(argv=None) -> int:
 
         t1 = time.time()
         tagger = AttributionTagger.load(args.out)
-        dev = load_split("dev", args.data)
+        dev = load_split("dev", corpus)
         res = evaluate(tagger, dev)
         metrics["dev"] = res
         metrics["eval_seconds"] = round(time.time() - t1, 1)

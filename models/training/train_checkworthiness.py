@@ -5,7 +5,8 @@
 ClaimBuster sentences are added only when neither their sentence id nor their (normalised) text
 occurs in CT24 train or dev (the sets share the same debates). CT24 train sentences whose text
 also occurs in CT24 dev are dropped. Dev = CT24 dev: the threshold maximising positive-class F1
-is chosen there and stored in metrics.json.
+is chosen there and stored in metrics.json. Both sets are read from ``<--data-root>/claims``
+(``models/training/checkworthiness_data.py``); the loop is ``models/training/loop.py``'s ``fine_tune``.
 
 A smaller student is distilled from the trained model by keeping some of its layers and training
 on the gold labels plus the teacher's soft labels:
@@ -25,21 +26,20 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from models.training.eval_checkworthiness import (
-    CLAIMBUSTER,
-    choose_threshold,
-    norm,
-    prf,
-    read_ct24,
-)
+from models.training.checkworthiness_data import norm, read_claimbuster, read_ct24
+from models.training.data import DEFAULT_DATA_ROOT, add_data_root, recorded_settings
+from models.training.eval_checkworthiness import choose_threshold, prf
 
 NAME = "checkworthiness"
 SEED = 13
 
 
-def build_train(max_train: int | None, seed: int) -> tuple[list[str], list[int], dict]:
-    train = read_ct24("train")
-    dev = read_ct24("dev")
+def build_train(max_train: int | None, seed: int, root: Path | str = DEFAULT_DATA_ROOT
+                ) -> tuple[list[str], list[int], dict]:
+    """CT24 train (without sentences whose text is in dev, without repeats) plus the ClaimBuster
+    sentences absent from CT24 train and dev; ``max_train`` keeps a fixed-seed sample."""
+    train = read_ct24("train", root)
+    dev = read_ct24("dev", root)
     dev_ids = {i for i, _, _ in dev}
     dev_texts = {norm(t) for _, t, _ in dev}
     seen_ids = {i for i, _, _ in train} | dev_ids
@@ -59,20 +59,19 @@ def build_train(max_train: int | None, seed: int) -> tuple[list[str], list[int],
     n_ct24 = len(texts)
     cb_added = cb_total = 0
     cb_seen: set[str] = set()
-    for fname in ("kfold_25ncs.json", "train.json", "test.json"):
-        for r in json.loads((CLAIMBUSTER / fname).read_text(encoding="utf-8")):
-            sid = str(r["sentence_id"])
-            if sid in cb_seen:
-                continue
-            cb_seen.add(sid)
-            cb_total += 1
-            n = norm(r["text"])
-            if sid in seen_ids or n in seen_texts or n in dev_texts:
-                continue
-            seen_texts.add(n)
-            texts.append(r["text"].strip())
-            labels.append(int(r["label"]))
-            cb_added += 1
+    for r in read_claimbuster(root):
+        sid = str(r["sentence_id"])
+        if sid in cb_seen:
+            continue
+        cb_seen.add(sid)
+        cb_total += 1
+        n = norm(r["text"])
+        if sid in seen_ids or n in seen_texts or n in dev_texts:
+            continue
+        seen_texts.add(n)
+        texts.append(r["text"].strip())
+        labels.append(int(r["label"]))
+        cb_added += 1
     stats = {
         "ct24_train_rows": len(train),
         "ct24_train_used": n_ct24,
@@ -113,20 +112,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--news-repeat", type=int, default=0,
                     help="add the project's news claims (seeds/labels/news train) this many times")
     ap.add_argument("--out", type=Path, default=weights_path(NAME))
+    add_data_root(ap)
     args = ap.parse_args(argv)
 
     import torch
 
-    from models.classifier import build_student, fine_tune, predict_with, save_weights, seed_everything
+    from models.training.loop import build_student, fine_tune, predict_with, save_weights, seed_everything
 
     torch.set_num_threads(args.threads)
     seed_everything(SEED)
     t_start = time.time()
-    texts, labels, stats = build_train(args.max_train or None, SEED)
+    texts, labels, stats = build_train(args.max_train or None, SEED, args.data_root)
     if args.news_repeat:
-        from models.training.news_stance import news_claims
+        from models.training.news_data import news_claims
 
-        news = news_claims("train")
+        news = news_claims("train", args.data_root)
         stats["news_train_claims"] = len(news)
         stats["news_train_label_counts"] = dict(Counter(y for _, y in news))
         for _ in range(args.news_repeat):
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         random.Random(SEED).shuffle(order)
         texts, labels = [texts[i] for i in order], [labels[i] for i in order]
         stats["train_size"] = len(texts)
-    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    settings = recorded_settings(args)
     settings["seed"] = SEED
     print("settings:", json.dumps(settings))
     print("data:", json.dumps(stats))
@@ -175,15 +175,15 @@ def main(argv: list[str] | None = None) -> int:
         kd_alpha=args.kd_alpha,
         kd_temperature=args.kd_temperature,
     )
-    dev = read_ct24("dev")
+    dev = read_ct24("dev", args.data_root)
     probs = [p[1] for p in predict_with(model, tokenizer, [t for _, t, _ in dev], args.max_length)]
     gold = [y for _, _, y in dev]
     best = choose_threshold(probs, gold)
     news_dev = None
     if args.news_repeat:
-        from models.training.news_stance import news_claims
+        from models.training.news_data import news_claims
 
-        rows = news_claims("dev")
+        rows = news_claims("dev", args.data_root)
         news_probs = [p[1] for p in predict_with(model, tokenizer, [t for t, _ in rows], args.max_length)]
         news_gold = [y for _, y in rows]
         # one threshold for both kinds of text: the best mean of the two F1s

@@ -24,7 +24,7 @@ def _tiny_tagger(layers: int = 4):
 def test_keep_layers_keeps_the_chosen_layers_in_order():
     import torch
 
-    from models.encoder import keep_layers
+    from models.training.distill import keep_layers
 
     model = _tiny_tagger(4)
     originals = list(model.bert.encoder.layer)
@@ -39,7 +39,7 @@ def test_keep_layers_keeps_the_chosen_layers_in_order():
 
 @pytest.mark.parametrize("bad", [[], [4], [-1]])
 def test_keep_layers_rejects_bad_indices(bad):
-    from models.encoder import keep_layers
+    from models.training.distill import keep_layers
 
     model = _tiny_tagger(4)
     with pytest.raises(ValueError):
@@ -50,7 +50,7 @@ def test_keep_layers_rejects_bad_indices(bad):
 def test_distill_loss_is_zero_for_the_teacher_itself_and_positive_otherwise():
     import torch
 
-    from models.classifier import distill_loss
+    from models.training.distill import distill_loss
 
     torch.manual_seed(0)
     teacher = torch.randn(2, 5, 3)
@@ -65,7 +65,7 @@ def test_distill_loss_is_zero_for_the_teacher_itself_and_positive_otherwise():
 def test_distill_loss_counts_only_masked_positions():
     import torch
 
-    from models.classifier import distill_loss
+    from models.training.distill import distill_loss
 
     torch.manual_seed(1)
     teacher = torch.randn(1, 4, 3)
@@ -111,7 +111,7 @@ def test_build_student_from_a_trained_model_with_its_teacher(tmp_path):
     import torch
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
-    from models.classifier import build_student
+    from models.training.loop import build_student
 
     config = BertConfig(vocab_size=30, hidden_size=16, num_hidden_layers=4, num_attention_heads=2,
                         intermediate_size=32, num_labels=3)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from models.training.news_data import LABEL_DIR
 from models.training.news_items import kappa, merge
-from models.training.news_stance import LABEL_DIR, stance_scores
+from models.training.news_stance import stance_scores
 
 
 def test_kappa_of_identical_and_of_chance_labels():

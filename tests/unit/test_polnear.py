@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from models.polnear import char_roles, load_split, parse_ann
+import pytest
+
+from models.training.polnear import char_roles, load_split, parse_ann
 
 TEXT = "“We will win,” she said, “and soon.” Officials reported rain.\nFollow us on Twitter."
 
@@ -85,17 +87,21 @@ def test_load_split_one_annotation_per_article(tmp_path):
     assert sorted(a.annotator for a in both) == ["4e07", "d473"]
 
 
-def test_corpus_is_found_beside_the_repository_or_at_polnear_root(tmp_path, monkeypatch):
+def test_corpus_is_found_under_the_data_root_beside_the_repository(tmp_path):
     from pathlib import Path
 
-    from models.polnear import DEFAULT_ROOT
+    from models.training.data import DEFAULT_DATA_ROOT
+    from models.training.polnear import corpus_dir, split_dir
 
     repo = Path(__file__).resolve().parents[2]
-    assert DEFAULT_ROOT == repo.parent / "shared" / "data" / "attribution" / "polnear"
-    base = tmp_path / "data" / "dev"
+    assert DEFAULT_DATA_ROOT == repo.parent / "shared" / "data"
+    assert corpus_dir() == DEFAULT_DATA_ROOT / "attribution" / "polnear"
+    base = tmp_path / "attribution" / "polnear" / "data" / "dev"
     (base / "text").mkdir(parents=True)
     (base / "attributions").mkdir(parents=True)
     (base / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
     (base / "attributions" / "a_d473.ann").write_text(_ann(), encoding="utf-8")
-    monkeypatch.setenv("POLNEAR_ROOT", str(tmp_path))
-    assert [a.name for a in load_split("dev")] == ["a"]
+    assert split_dir("dev", corpus_dir(tmp_path)) == base
+    assert [a.name for a in load_split("dev", corpus_dir(tmp_path))] == ["a"]
+    with pytest.raises(FileNotFoundError, match="no PolNeAR dev split"):
+        load_split("dev", corpus_dir(tmp_path / "elsewhere"))

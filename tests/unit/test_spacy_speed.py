@@ -8,9 +8,10 @@ import pytest
 
 from models.nlp import build_spacy
 from models.spacy_speed import FastAttributeMatch, memoized_lemmatize
+from models.training.polnear import split_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-POLNEAR_DEV = ROOT.parent / "shared" / "data" / "attribution" / "polnear" / "data" / "dev" / "text"
+POLNEAR_DEV = split_dir("dev") / "text"
 
 # every kind of pattern in en_core_web_sm's attribute ruler: two-token ones ("gonna", "let's",
 # "y'all", "ain't", "c'mon", existential "there is"), DEP conditions ("but" as advmod, "it" as

@@ -1,6 +1,6 @@
-"""Reader for the PolNeAR attribution corpus (brat standoff).
+"""Reader for the PolNeAR attribution corpus (brat standoff), for training and evaluation only.
 
-Layout (read only, never copied into the repo)::
+Layout (read only, never copied into the repo), under ``<data root>/attribution/polnear``::
 
     <root>/data/<split>/text/<article>.txt
     <root>/data/<split>/attributions/<article>_<annotator>.ann
@@ -18,15 +18,13 @@ returns every annotation instead.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.training.data import DEFAULT_DATA_ROOT
 from models.types import Offsets, RawAttribution
 
-# beside the repository, in ../shared/data/ (never copied in); POLNEAR_ROOT points elsewhere
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "attribution" / "polnear"
 ROLES = ("Source", "Cue", "Content")
 _ANN_RE = re.compile(r"^(?P<article>.+)_(?P<annotator>[0-9a-zA-Z]+)\.ann$")
 
@@ -128,16 +126,29 @@ def parse_ann(ann: str, text: str) -> list[GoldAttribution]:
     return out
 
 
+def corpus_dir(data_root: Path | str = DEFAULT_DATA_ROOT) -> Path:
+    """The PolNeAR folder under a data root (``--data-root``)."""
+    return Path(data_root) / "attribution" / "polnear"
+
+
+def split_dir(split: str, root: Path | str | None = None) -> Path:
+    """The folder of one split (``text/`` and ``attributions/``); ``root`` is the corpus folder,
+    by default the one under the shared data root."""
+    base = Path(root) if root else corpus_dir()
+    if (base / "data").is_dir():
+        base = base / "data"
+    return base / split
+
+
 def load_split(split: str, root: Path | str | None = None, all_annotations: bool = False) -> list[Article]:
     """Load ``train`` / ``dev`` / ``test``: one Article per text (first annotator id).
 
-    ``root``: the corpus folder; default POLNEAR_ROOT, else ``../shared/data/attribution/polnear``
-    beside the repository (``DEFAULT_ROOT``).
+    ``root``: the corpus folder (``corpus_dir(data_root)``); default the one under the shared data
+    root beside the repository.
     """
-    base = Path(root or os.environ.get("POLNEAR_ROOT") or DEFAULT_ROOT)
-    if (base / "data").is_dir():
-        base = base / "data"
-    base = base / split
+    base = split_dir(split, root)
+    if not (base / "attributions").is_dir():  # a mistyped --data-root would otherwise read 0 articles
+        raise FileNotFoundError(f"no PolNeAR {split} split in {base} (see --data-root)")
     by_article: dict[str, list[tuple[str, Path]]] = {}
     for ann in sorted((base / "attributions").glob("*.ann")):
         m = _ANN_RE.match(ann.name)
