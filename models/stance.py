@@ -13,6 +13,15 @@ VERSION = "2.0.0"
 LABELS = ("favor", "against", "neutral")
 
 
+def apply_label_weights(dist: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
+    """``dist`` with each label's probability multiplied by its weight (1 when absent), renormalised."""
+    if not weights:
+        return dist
+    scaled = {lab: p * float(weights.get(lab, 1.0)) for lab, p in dist.items()}
+    total = sum(scaled.values()) or 1.0
+    return {lab: p / total for lab, p in scaled.items()}
+
+
 class StanceModel:
     """Cross-encoder over ``tokenizer(target, claim_text)``."""
 
@@ -25,6 +34,9 @@ class StanceModel:
         # its "name" or "description" (speaker_label), or on claims alone ("")
         mode = clf.metrics.get("speaker_input", "")
         self.speaker_input: str = "name" if mode is True else (mode or "")
+        # favor / against / neutral multipliers chosen on the news dev labels
+        # (models/training/stance_priors.py); none: the classifier's own distribution
+        self.label_weights: dict[str, float] = dict(clf.metrics.get("label_weights") or {})
 
     @classmethod
     def load(cls, path: Path | None = None, precision: str = "fp32", device: str = "cpu") -> StanceModel:
@@ -35,15 +47,18 @@ class StanceModel:
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
         """(label, probability of that label) for each (target, claim_text) pair."""
-        probs = self._clf.predict_proba([(str(t), str(x)) for t, x in pairs])
         out = []
-        for p in probs:
-            best = max(range(len(p)), key=lambda i: p[i])
-            out.append((self.labels[best], float(p[best])))
+        for dist in self.predict_proba(pairs):
+            best = max(dist, key=dist.__getitem__)
+            out.append((best, dist[best]))
         return out
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
-        """Full distribution over the three labels for each pair."""
+        """Distribution over the three labels for each pair, with the label weights applied."""
+        return [apply_label_weights(d, self.label_weights) for d in self.raw_proba(pairs)]
+
+    def raw_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        """The classifier's own distribution for each pair."""
         probs = self._clf.predict_proba([(str(t), str(x)) for t, x in pairs])
         return [{lab: float(v) for lab, v in zip(self.labels, p, strict=True)} for p in probs]
 
@@ -69,6 +84,7 @@ class StanceModel:
                 "per_dataset_macro_f1": per_ds,
             },
             "served": {
+                "label_weights": self.label_weights or None,
                 "scope": "claims that mention the target (options.stance_scope)",
                 "explicit_evidence": m.get("dev_with_cues", {}).get("explicit_evidence"),
                 "dev_macro_f1_with_evidence": m.get("dev_with_cues", {}).get("overall", {}).get("macro_f1"),
