@@ -36,8 +36,11 @@ def test_f_avg_is_the_mean_f1_of_favor_and_against():
 
 
 def test_committed_labels_hold_offsets_and_agreed_answers_only():
-    for split, size in (("dev", 300), ("train", 2500)):
-        rows = [json.loads(line) for line in Path(LABEL_DIR / f"{split}.jsonl").open(encoding="utf-8")]
+    ids: set[str] = set()
+    for name, split, size in (("dev", "dev", 300), ("train", "train", 4000), ("dev2", "dev", 299)):
+        rows = [json.loads(line) for line in Path(LABEL_DIR / f"{name}.jsonl").open(encoding="utf-8")]
         assert len(rows) == size and all(r["split"] == split for r in rows)
+        assert not ids & {r["id"] for r in rows}  # no item in two files
+        ids |= {r["id"] for r in rows}
         assert all("claim" not in r and "passage" not in r for r in rows)  # no article text
         assert {r["stance"] for r in rows} <= {"favor", "against", "neutral", None}
