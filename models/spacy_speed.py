@@ -12,7 +12,7 @@ Python or by the Matcher over every token.
 * The rule lemmatizer caches its result per (word, POS, morphology) except on the "base form"
   path, which it recomputes for every token; the stand-in remembers every result by that key.
 
-``tests/integration/test_spacy_speed.py`` compares every token attribute with the stock
+``tests/unit/test_spacy_speed.py`` compares every token attribute with the stock
 components on PolNeAR texts.
 """
 

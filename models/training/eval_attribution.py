@@ -31,8 +31,9 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from models.tagger import ROLES
 from models.training.data import add_data_root
-from models.training.polnear import ROLES, Article, corpus_dir, load_split
+from models.training.polnear import Article, corpus_dir, load_split
 from models.types import Offsets, RawAttribution
 
 _WORD = re.compile(r"\w+")
@@ -233,7 +234,7 @@ def load_extractor(kind: str, weights: Path | None = None):
 
         return AttributionTagger.load(weights)
     if kind == "spacy":
-        from models.spacy_extractor import SpacyExtractor  # written by the lead; optional
+        from models.spacy_extractor import SpacyExtractor
 
         return SpacyExtractor.load()
     if kind == "hybrid":

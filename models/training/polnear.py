@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.tagger import ROLES
 from models.training.data import DEFAULT_DATA_ROOT
 from models.types import Offsets, RawAttribution
 
-ROLES = ("Source", "Cue", "Content")
 _ANN_RE = re.compile(r"^(?P<article>.+)_(?P<annotator>[0-9a-zA-Z]+)\.ann$")
 
 

@@ -26,10 +26,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from models.stance import LABELS
 from models.training.data import DEFAULT_DATA_ROOT
 
 SEED = 13
-LABELS = ["favor", "against", "neutral"]
 LABEL_ID = {lab: i for i, lab in enumerate(LABELS)}
 MAP = {
     "agree": "favor",
