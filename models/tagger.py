@@ -140,8 +140,7 @@ def decode(
             cur = None
             continue
         role = ROLES[r - 1]
-        new = cur is None or cur.role != role or (split_on_b and is_b[k] and not cont)
-        if new:
+        if cur is None or cur.role != role or (split_on_b and is_b[k] and not cont):
             cur = TagSpan(role, offsets[k][0], offsets[k][1], [])
             spans.append(cur)
         cur.end = offsets[k][1]

@@ -87,11 +87,11 @@ def role_spans_pred(text: str, atts: Sequence[RawAttribution]) -> dict[str, list
     out: dict[str, set[Offsets]] = {r: set() for r in ROLES}
     for a in atts:
         if a.cue:
-            out["Cue"].add(tuple(a.cue))
+            out["Cue"].add(a.cue)
         if a.source:
-            out["Source"].add(tuple(a.source))
+            out["Source"].add(a.source)
         for p in _merge_pieces(text, a.content):
-            out["Content"].add(tuple(p))
+            out["Content"].add(p)
     return {r: sorted(v) for r, v in out.items()}
 
 

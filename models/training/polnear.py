@@ -171,7 +171,7 @@ def load_split(split: str, root: Path | str | None = None, all_annotations: bool
 
 def char_roles(text: str, attributions: list[GoldAttribution]) -> tuple[list[str | None], list[int]]:
     """Per character: role label (or None) and span id (same id = same role of one attribution)."""
-    role = [None] * len(text)
+    role: list[str | None] = [None] * len(text)
     span_id = [-1] * len(text)
     k = 0
     for att in attributions:

@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _source_of(mix: list[Example], parts: dict[str, list[Example]]):
-    lookup = {}
+    lookup: dict[Example, str] = {}
     for name, items in parts.items():
         for ex in items:
             lookup.setdefault(ex, name)
