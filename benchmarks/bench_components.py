@@ -62,7 +62,7 @@ def main() -> None:
         "articles": len(texts), "threads": args.threads, "models": pipeline.models,
         "claims_per_article": round(sum(map(len, claims)) / len(claims), 1),
         "spacy_parse_ms": ms(nlp, texts),
-        "extractor_ms": ms(pipeline.extractor.extract_doc, docs),
+        "extractor_ms": ms(lambda doc: pipeline.extractor.extract_docs([doc]), docs),
         "checkworthiness_ms": ms(pipeline.checkworthiness.predict, claims),
         "stance_one_target_ms": ms(lambda cs: pipeline.stance.predict([("ceasefire", c) for c in cs]), claims),
         "pipeline_one_target_ms": ms(lambda t: pipeline.predict([DocumentInput(t, targets=("ceasefire",))]), texts),

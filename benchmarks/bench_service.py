@@ -5,7 +5,7 @@ warm p50/p95 latency per article, articles/s with 1 and 2 gunicorn workers, peak
 and cold start time (gunicorn launch to /v1/ready = 200).
 
     python benchmarks/bench_service.py [--articles 200] [--workers 1 2] [--out FILE.json]
-                                       [--env CLAIMSCOPE_QUANTIZE=1 ...]
+                                       [--env CLAIMSCOPE_PRECISION=int8 ...]
 
 Targets (issue 5): seed p50 <= 300 ms, >= 5 articles/s on 2 cores, <= 1 GB RSS per worker.
 """
@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--out", type=Path)
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra environment for the server, e.g. CLAIMSCOPE_QUANTIZE=1")
+                        help="extra environment for the server, e.g. CLAIMSCOPE_PRECISION=int8")
     args = parser.parse_args()
     seed = (ROOT / "seeds" / "ukraine-negotiations.txt").read_text(encoding="utf-8")
     docs = articles(args.articles)

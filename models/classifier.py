@@ -11,6 +11,7 @@ import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from models.encoder import prepare_for_inference, quiet_transformers
 
@@ -74,7 +75,8 @@ class SequenceClassifier:
 def tokenize(tokenizer, items: Sequence[TextInput], max_length: int) -> list[tuple[list[int], list[int]]]:
     """(input_ids, token_type_ids) of each input, truncated as ``training.loop.encode`` does, unpadded."""
     if isinstance(items[0], (tuple, list)):
-        enc = tokenizer([str(a or "") for a, _ in items], [str(b or "") for _, b in items],
+        pairs = cast("Sequence[tuple[str, str]]", items)  # a batch is all pairs or all single texts
+        enc = tokenizer([str(a or "") for a, _ in pairs], [str(b or "") for _, b in pairs],
                         truncation="longest_first", max_length=max_length)
     else:
         enc = tokenizer([str(t or "") for t in items], truncation=True, max_length=max_length)

@@ -44,7 +44,7 @@ def _drop_addressee(text: str, att: RawAttribution) -> RawAttribution:
         return att
     if text[att.cue[1]:att.source[0]].strip() or not _ADDRESSEE_CUE.search(text[att.cue[0]:att.cue[1]]):
         return att
-    return RawAttribution(att.cue, None, att.content, att.score, att.direct)
+    return RawAttribution(att.cue, None, att.content, att.score)
 
 
 _GAP_LIMIT = 60
@@ -78,7 +78,7 @@ def _close_gaps(text: str, atts: Sequence[RawAttribution]) -> list[RawAttributio
                 joined.append((s, e))
         content = tuple(joined)
         out.append(att if content == tuple(att.content) else
-                   RawAttribution(att.cue, att.source, content, att.score, att.direct))
+                   RawAttribution(att.cue, att.source, content, att.score))
     return out
 
 
@@ -98,7 +98,7 @@ def merge(tagged: Sequence[RawAttribution], ruled: Sequence[RawAttribution],
             content = rule.content
         if source is None:
             source = rule.source
-        out.append(RawAttribution(att.cue, source, content, max(att.score, rule.score), att.direct))
+        out.append(RawAttribution(att.cue, source, content, max(att.score, rule.score)))
     if text is not None:
         out = _close_gaps(text, [_drop_addressee(text, a) for a in out])
     if add_missing:

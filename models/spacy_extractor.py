@@ -21,7 +21,7 @@ from .lexicon import (
     QUOTE_CHARS,
     REPORTING_VERBS,
 )
-from .nlp import load_spacy, quoted_fraction, quoted_regions
+from .nlp import load_spacy
 from .types import Offsets, RawAttribution
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -128,7 +128,6 @@ class SpacyExtractor:
 
     def extract_doc(self, doc: Any) -> list[RawAttribution]:
         text = doc.text
-        regions = quoted_regions(text)
         found: list[RawAttribution] = []
         for sent in doc.sents:
             tokens = _sentence_tokens(sent)
@@ -137,10 +136,7 @@ class SpacyExtractor:
             for token in tokens:
                 att = self._according_to(text, tokens, token) or self._verb_cue(text, tokens, token)
                 if att is not None:
-                    direct = quoted_fraction(regions, att.content[0][0], att.content[-1][1], text)
-                    found.append(
-                        RawAttribution(att.cue, att.source, att.content, att.score, direct >= 0.8)
-                    )
+                    found.append(att)
         found.sort(key=lambda a: a.content[0][0])
         return found
 

@@ -12,7 +12,7 @@ Python or by the Matcher over every token.
 * The rule lemmatizer caches its result per (word, POS, morphology) except on the "base form"
   path, which it recomputes for every token; the stand-in remembers every result by that key.
 
-``tests/integration/test_spacy_speed.py`` compares every token attribute with the stock
+``tests/unit/test_spacy_speed.py`` compares every token attribute with the stock
 components on PolNeAR texts.
 """
 
@@ -112,7 +112,7 @@ class FastAttributeMatch:
 
     def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
         by_shape, by_lower = self._by_shape, self._by_lower
-        matches = []
+        matches: list[tuple[int, int, int, int]] = []
         for token in doc:
             i = token.i
             key = (token.tag, token.dep, token.is_space)
@@ -159,6 +159,8 @@ def speed_up(nlp: Any) -> None:
 
     for _, pipe in nlp.pipeline:
         if type(pipe) is AttributeRuler:
-            pipe.match = FastAttributeMatch(pipe)
+            # replacing a method of this one instance is the point; spaCy types it as the method
+            pipe.match = FastAttributeMatch(pipe)  # type: ignore[method-assign]
         elif type(pipe) is EnglishLemmatizer and pipe.mode == "rule":
-            pipe.lemmatize = memoized_lemmatize(pipe.rule_lemmatize)
+            # spaCy types ``lemmatize`` as the bound method it first assigns, not as a callable
+            pipe.lemmatize = memoized_lemmatize(pipe.rule_lemmatize)  # type: ignore[assignment]

@@ -122,9 +122,9 @@ class SpeakerResolver:
         if not proper and low.startswith(_DETERMINERS):
             group = _group(head)
             if group is not None:
-                earlier = self._nominal_antecedent(group, start)
-                if earlier is not None:
-                    return self._add(mention, kind, head, earlier), mention
+                known = self._nominal_antecedent(group, start)
+                if known is not None:
+                    return self._add(mention, kind, head, known), mention
 
         if proper:
             speaker = self._named(span, mention, kind)

@@ -15,8 +15,9 @@ Pipeline for one text:
    preferred, never across another cue) and the closest free source (either side, so "according
    to X" works). Content left without a cue becomes an attribution only when a free source sits
    in the same sentence next to it.
-4. ``direct`` = more than half of the content characters lie inside quotation marks;
-   ``score`` = mean probability of the predicted role over all wordpieces of the attribution.
+4. ``score`` = mean probability of the predicted role over all wordpieces of the attribution.
+   Whether a claim is a direct quote is decided later, for every extractor alike
+   (``models/steps/claims.py``).
 """
 
 from __future__ import annotations
@@ -30,12 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.encoder import (
-    base_model_path,
-    prepare_for_inference,
-    quiet_transformers,
-    weights_path,
-)
+from models.encoder import prepare_for_inference, quiet_transformers, weights_path
 from models.types import Offsets, RawAttribution
 
 NAME = "claimscope-attribution"
@@ -79,49 +75,6 @@ def sentence_starts(text: str) -> list[int]:
         if m.end() < len(text):
             starts.append(m.end())
     return starts
-
-
-def quote_mask(text: str) -> list[bool]:
-    """True for characters inside quotation marks (the marks included). Resets at newlines."""
-    mask = [False] * len(text)
-    inside_curly = inside_straight = inside_single = False
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            inside_curly = inside_straight = inside_single = False
-            continue
-        if ch == "“":
-            inside_curly = True
-            mask[i] = True
-            continue
-        if ch == "”":
-            mask[i] = True
-            inside_curly = False
-            continue
-        if ch == '"':
-            mask[i] = True
-            inside_straight = not inside_straight
-            continue
-        if ch == "‘" and not (i > 0 and text[i - 1].isalnum()):
-            inside_single = True
-            mask[i] = True
-            continue
-        if ch == "’" and inside_single and not (i + 1 < len(text) and text[i + 1].isalnum()):
-            mask[i] = True
-            inside_single = False
-            continue
-        mask[i] = inside_curly or inside_straight or inside_single
-    return mask
-
-
-def is_direct(text: str, pieces: Sequence[Offsets], qmask: Sequence[bool] | None = None) -> bool:
-    qmask = quote_mask(text) if qmask is None else qmask
-    total = inside = 0
-    for s, e in pieces:
-        for i in range(s, e):
-            if not text[i].isspace():
-                total += 1
-                inside += qmask[i]
-    return total > 0 and inside / total > 0.5
 
 
 def strip_span(text: str, s: int, e: int) -> Offsets | None:
@@ -187,8 +140,7 @@ def decode(
             cur = None
             continue
         role = ROLES[r - 1]
-        new = cur is None or cur.role != role or (split_on_b and is_b[k] and not cont)
-        if new:
+        if cur is None or cur.role != role or (split_on_b and is_b[k] and not cont):
             cur = TagSpan(role, offsets[k][0], offsets[k][1], [])
             spans.append(cur)
         cur.end = offsets[k][1]
@@ -297,7 +249,6 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
                     cue_source[i] = cue_source[k]
                 break
 
-    qmask = quote_mask(text)
     out: list[tuple[int, RawAttribution]] = []
 
     def make(cue: TagSpan | None, src: TagSpan | None, cts: list[TagSpan]) -> RawAttribution:
@@ -309,7 +260,6 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
             source=(src.start, src.end) if src else None,
             content=pieces,
             score=round(sum(probs) / len(probs), 4),
-            direct=is_direct(text, pieces, qmask),
         )
 
     for i, cu in enumerate(cues):
@@ -473,7 +423,3 @@ class AttributionTagger:
     def extract_docs(self, docs: Sequence[Any]) -> list[list[RawAttribution]]:
         """The Extractor protocol: the tagger reads the parsed documents' texts."""
         return self.extract_many([d.text for d in docs])
-
-
-def default_base() -> Path:
-    return base_model_path()

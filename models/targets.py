@@ -11,6 +11,7 @@ then alphabetically, so the output is deterministic.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 _ENT_EXCLUDE = {
     "PERSON",
@@ -125,7 +126,7 @@ def _phrase(head) -> tuple[tuple[str, ...], str] | None:
     lemma = head.lemma_.lower()
     if lemma in _GENERIC:
         return None
-    mods = []
+    mods: list[Any] = []
     i = head.i - 1
     while i >= head.sent.start:
         tok = head.doc[i]

@@ -19,7 +19,6 @@ class RawAttribution:
     source: Offsets | None
     content: tuple[Offsets, ...]
     score: float = 1.0
-    direct: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,6 @@ class ExtractOut(Schema):
     speaker_stances = fields.List(fields.Nested(SpeakerStanceOut))
 
 
-class BatchItemError(Schema):
-    id = fields.String(allow_none=True)
-    index = fields.Integer()
-    error = fields.Dict(required=True)
-
-
 class BatchOut(Schema):
     results = fields.List(fields.Dict(), required=True, metadata={
         "description": "One entry per document, in order: an ExtractOut, or {id, index, error}."})

@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from marshmallow import ValidationError
@@ -16,6 +17,7 @@ from models import DocumentInput, DocumentResult, Options
 from schemas import ExtractIn, ExtractOut
 
 from .errors import ValidationFailed, document_error, log_exception
+from .jobs.store import Entry
 
 log = logging.getLogger(__name__)
 extract_in = ExtractIn()
@@ -23,8 +25,6 @@ extract_out = ExtractOut()
 MAX_BATCH_SIZE = 8  # documents per predictor call: the batch endpoint, the job workers, the CLI
 FAILED = {"code": "internal_error", "message": "The document could not be processed."}
 
-# A request checked against the schema: (request, None), or (({"id": its id} or None), error object).
-Entry = tuple[dict[str, Any] | None, dict[str, Any] | None]
 Predictions = list[DocumentResult | None]
 
 
@@ -129,7 +129,7 @@ def run_batch(predictor: Any, items: Iterable[Item], size: int = MAX_BATCH_SIZE,
     done = 0
     for chunk in minibatch(pending, size):
         docs = [doc for _, doc in chunk]
-        results = run(lambda docs=docs: predict_each(predictor, docs))
+        results = run(partial(predict_each, predictor, docs))
         if record is not None:
             record([r for r in results if r is not None], results.count(None))
         for (n, _), result in zip(chunk, results, strict=True):

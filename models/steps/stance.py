@@ -61,7 +61,8 @@ class ScoreStance:
     def pairs(self, state: DocState) -> list[_Pair]:
         doc, targets, scope = state.doc, state.targets[:MAX_TARGETS], state.options.stance_scope
         names = speaker_names(state.speakers)
-        label = {sp.id: speaker_label(sp, self.mode) for sp in state.speakers} if self.mode else {}
+        # keyed by a claim's speaker_id, which is None for a claim without a speaker
+        label: dict[str | None, str] = {sp.id: speaker_label(sp, self.mode) for sp in state.speakers} if self.mode else {}
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         out: list[_Pair] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))

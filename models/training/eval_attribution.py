@@ -31,8 +31,9 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from models.tagger import ROLES
 from models.training.data import add_data_root
-from models.training.polnear import ROLES, Article, corpus_dir, load_split
+from models.training.polnear import Article, corpus_dir, load_split
 from models.types import Offsets, RawAttribution
 
 _WORD = re.compile(r"\w+")
@@ -86,11 +87,11 @@ def role_spans_pred(text: str, atts: Sequence[RawAttribution]) -> dict[str, list
     out: dict[str, set[Offsets]] = {r: set() for r in ROLES}
     for a in atts:
         if a.cue:
-            out["Cue"].add(tuple(a.cue))
+            out["Cue"].add(a.cue)
         if a.source:
-            out["Source"].add(tuple(a.source))
+            out["Source"].add(a.source)
         for p in _merge_pieces(text, a.content):
-            out["Content"].add(tuple(p))
+            out["Content"].add(p)
     return {r: sorted(v) for r, v in out.items()}
 
 
@@ -233,7 +234,7 @@ def load_extractor(kind: str, weights: Path | None = None):
 
         return AttributionTagger.load(weights)
     if kind == "spacy":
-        from models.spacy_extractor import SpacyExtractor  # written by the lead; optional
+        from models.spacy_extractor import SpacyExtractor
 
         return SpacyExtractor.load()
     if kind == "hybrid":

@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from models.stance import LABELS
 from models.training.data import add_data_root
-from models.training.stance_data import LABELS, load_all
+from models.training.stance_data import load_all
 
 
 def scores(pred: Sequence[int], gold: Sequence[int]) -> dict:

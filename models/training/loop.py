@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from models.classifier import TextInput
 from models.training.distill import distill_loss, keep_layers
@@ -149,8 +149,9 @@ def run_steps(
 def encode(tokenizer, batch: Sequence[TextInput], max_length: int):  # type: ignore[no-untyped-def]
     """Tokenize single texts or (a, b) pairs; pairs truncate the longer side first."""
     if batch and isinstance(batch[0], (tuple, list)):
-        firsts = [str(a or "") for a, _ in batch]
-        seconds = [str(b or "") for _, b in batch]
+        pairs = cast("Sequence[tuple[str, str]]", batch)  # a batch is all pairs or all single texts
+        firsts = [str(a or "") for a, _ in pairs]
+        seconds = [str(b or "") for _, b in pairs]
         return tokenizer(
             firsts,
             seconds,
@@ -220,7 +221,7 @@ def fine_tune(
             order = list(range(n))
             rng.shuffle(order)
             chunk = batch_size * 50
-            out = []
+            out: list[list[int]] = []
             for c in range(0, n, chunk):
                 part = sorted(order[c : c + chunk], key=lambda i: lengths[i])
                 out.extend(part[b : b + batch_size] for b in range(0, len(part), batch_size))

@@ -93,14 +93,14 @@ def _span(item: dict) -> tuple[int, int]:
 def _predict(pipeline: Any, article: Any, mode: str, scope: str) -> Any:
     """The pipeline's result for one article; ``mode`` "gold" puts its gold attributions in place
     of the extractor."""
-    from models.base import DocumentInput
+    from models.base import DocumentInput, Options
 
     served = pipeline.extractor
     if mode == "gold":
         pipeline.extractor = GoldExtractor(article.attributions)
     try:
         doc_in = DocumentInput(text=article.text, targets=TARGETS,
-                               options={"stance_scope": scope, "detect_targets": False})
+                               options=Options(stance_scope=scope, detect_targets=False))
         return pipeline.predict([doc_in])[0]
     finally:
         pipeline.extractor = served

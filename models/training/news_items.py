@@ -26,6 +26,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 from models.training.data import DEFAULT_DATA_ROOT, add_data_root
 from models.training.polnear import corpus_dir, load_split
@@ -126,7 +127,7 @@ def _read(path: Path) -> list[dict]:
 def merge(split: str, items: list[dict], a: list[dict], b: list[dict]) -> tuple[list[dict], dict]:
     la, lb = {r["id"]: r for r in a}, {r["id"]: r for r in b}
     both = [it for it in items if it["id"] in la and it["id"] in lb]
-    report = {"items": len(both)}
+    report: dict[str, Any] = {"items": len(both)}
     for f in FIELDS:
         k, agree = kappa([la[it["id"]][f] for it in both], [lb[it["id"]][f] for it in both])
         report[f] = {"kappa": round(k, 3), "agreement": round(agree, 3),

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from models.stance import LABELS
 from models.training.data import DEFAULT_DATA_ROOT, add_data_root
 from models.training.eval_stance import scores
 from models.training.news_data import load_labels, run
-from models.training.stance_data import LABELS
 
 
 def stance_scores(pred: Sequence[str], gold: Sequence[str]) -> dict:

@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.tagger import ROLES
 from models.training.data import DEFAULT_DATA_ROOT
 from models.types import Offsets, RawAttribution
 
-ROLES = ("Source", "Cue", "Content")
 _ANN_RE = re.compile(r"^(?P<article>.+)_(?P<annotator>[0-9a-zA-Z]+)\.ann$")
 
 
@@ -171,7 +171,7 @@ def load_split(split: str, root: Path | str | None = None, all_annotations: bool
 
 def char_roles(text: str, attributions: list[GoldAttribution]) -> tuple[list[str | None], list[int]]:
     """Per character: role label (or None) and span id (same id = same role of one attribution)."""
-    role = [None] * len(text)
+    role: list[str | None] = [None] * len(text)
     span_id = [-1] * len(text)
     k = 0
     for att in attributions:

@@ -26,10 +26,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from models.stance import LABELS
 from models.training.data import DEFAULT_DATA_ROOT
 
 SEED = 13
-LABELS = ["favor", "against", "neutral"]
 LABEL_ID = {lab: i for i, lab in enumerate(LABELS)}
 MAP = {
     "agree": "favor",
@@ -97,7 +97,8 @@ def load_vast(root: Path | str = DEFAULT_DATA_ROOT, extract_words: int = 0) -> t
     """VAST (topic, post); with ``extract_words`` the post is cut to a short topic-centred extract."""
     rows = _read_csv(stance_dir(root) / "vast" / "vast_train.csv")
     dev_arcs = _held_out({r["arc_id"] for r in rows}, 0.10, SEED)
-    train, dev = [], []
+    train: list[Example] = []
+    dev: list[Example] = []
     for r in rows:
         topic, post = r["new_topic"].strip(), " ".join(r["post"].split())
         if extract_words:
@@ -115,7 +116,8 @@ def load_perspectrum(root: Path | str = DEFAULT_DATA_ROOT) -> tuple[list[Example
         for p in json.loads((base / "perspective_pool_v1.0.json").read_text(encoding="utf-8"))
     }
     split = json.loads((base / "dataset_split_v1.0.json").read_text(encoding="utf-8"))
-    train, dev = [], []
+    train: list[Example] = []
+    dev: list[Example] = []
     for c in claims:
         part = split.get(str(c["cId"]))
         if part not in ("train", "dev"):
@@ -134,7 +136,8 @@ def load_perspectrum(root: Path | str = DEFAULT_DATA_ROOT) -> tuple[list[Example
 def load_emergent(root: Path | str = DEFAULT_DATA_ROOT) -> tuple[list[Example], list[Example]]:
     rows = _read_csv(stance_dir(root) / "emergent" / "url-versions-2015-06-14-clean-train.csv")
     dev_claims = _held_out({r["claimId"] for r in rows}, 0.10, SEED)
-    train, dev = [], []
+    train: list[Example] = []
+    dev: list[Example] = []
     for r in rows:
         ex = (r["claimHeadline"].strip(), r["articleHeadline"].strip(), MAP[r["articleHeadlineStance"]])
         (dev if r["claimId"] in dev_claims else train).append(ex)
@@ -190,7 +193,8 @@ def load_ibm_claims(root: Path | str = DEFAULT_DATA_ROOT) -> tuple[list[Example]
 
     rows = _read_csv(stance_dir(root) / "ibm-claim-stance" / "claim_stance_train.csv")
     dev_topics = _held_out({r["topicId"] for r in rows}, 0.10, SEED)
-    train, dev = [], []
+    train: list[Example] = []
+    dev: list[Example] = []
     for r in rows:
         label = MAP.get({"PRO": "SUPPORT", "CON": "UNDERMINE"}.get(r["claims.stance"], ""))
         if label is None:

@@ -60,7 +60,7 @@ def token_labels(
 
 def build_windows(tokenizer, articles, max_length: int, overlap: int) -> list[Window]:  # type: ignore[no-untyped-def]
     """Labelled training windows of every article (``overlap`` wordpieces shared by neighbours)."""
-    windows = []
+    windows: list[Window] = []
     for art in articles:
         enc = tokenizer(art.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         ids = enc["input_ids"]

@@ -25,6 +25,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from models.training.checkworthiness_data import norm, read_claimbuster, read_ct24
 from models.training.data import DEFAULT_DATA_ROOT, add_data_root, recorded_settings
@@ -72,7 +73,7 @@ def build_train(max_train: int | None, seed: int, root: Path | str = DEFAULT_DAT
         texts.append(r["text"].strip())
         labels.append(int(r["label"]))
         cb_added += 1
-    stats = {
+    stats: dict[str, Any] = {
         "ct24_train_rows": len(train),
         "ct24_train_used": n_ct24,
         "ct24_train_dropped_text_in_dev": dropped_dev,

@@ -25,6 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from models.stance import LABELS
 from models.training.data import add_data_root, recorded_settings
 from models.training.stance_data import (
     ARC_CAPS,
@@ -32,7 +33,6 @@ from models.training.stance_data import (
     DEV_CAP,
     FNC_CAPS,
     LABEL_ID,
-    LABELS,
     LOADERS,
     SEED,
     Example,
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         "base_model": "sentence-transformers/all-MiniLM-L6-v2"
         + (f", {model.config.num_hidden_layers} of its 6 layers, distilled from {args.teacher.name}" if teacher else ""),
         "layers": model.config.num_hidden_layers,
-        "labels": LABELS,
+        "labels": list(LABELS),
         "max_length": args.max_length,
         "input": "tokenizer(target, text); news claims as '<speaker>: <claim>'",
         "speaker_input": args.speaker_input if "news" in train_parts else "",
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _source_of(mix: list[Example], parts: dict[str, list[Example]]):
-    lookup = {}
+    lookup: dict[Example, str] = {}
     for name, items in parts.items():
         for ex in items:
             lookup.setdefault(ex, name)

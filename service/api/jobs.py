@@ -13,7 +13,7 @@ from ..errors import JobNotFound, UnsupportedMediaType, ValidationFailed
 from ..jobs import JobInfo
 from ..jobs.ext import get_jobs
 from ..limits import owner
-from ..predict import bad_json, check
+from ..predict import Entry, bad_json, check
 from .extract import json_body
 
 bp = Blueprint("jobs", __name__, url_prefix="/v1")
@@ -61,7 +61,7 @@ def create_job() -> Response:
     limit = int(current_app.config["JOB_MAX_DOCUMENTS"])
     if not 1 <= len(docs) <= limit:
         raise ValidationFailed("Validation error", {"json": {"documents": [f"Send between 1 and {limit} documents."]}})
-    entries = []
+    entries: list[Entry] = []
     for raw in docs:
         if isinstance(raw, _BadLine):
             entries.append((None, bad_json(raw.line)))

@@ -17,10 +17,13 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..errors import document_error
 from ..sqlite import connect_wal
+
+if TYPE_CHECKING:
+    from redis.typing import EncodableT, FieldT
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -68,7 +71,8 @@ class Task:
     request: dict[str, Any]
 
 
-# An entry of a new job: either a valid extract request or the error it got at submission.
+# A request checked against the schema (service.predict.check): (request, None), or (({"id": its id}
+# or None), error object); a new job is a list of them.
 Entry = tuple[dict[str, Any] | None, dict[str, Any] | None]
 
 
@@ -282,6 +286,12 @@ class SQLiteJobStore:
             log.warning("job store checkpoint was blocked; deleted rows stay in %s-wal until the next one", self.path)
 
 
+def _text(reply: bytes | str) -> str:
+    """A Redis reply as text: redis-py types replies ``bytes | str`` (``decode_responses`` decides at
+    run time); the store's client leaves it off, so they come as bytes."""
+    return reply.decode() if isinstance(reply, bytes) else reply
+
+
 class RedisJobStore:
     """The same store on Redis, shared by the API and RQ workers on any host."""
 
@@ -297,6 +307,11 @@ class RedisJobStore:
 
     def _k(self, job_id: str, part: str) -> str:
         return f"claimscope:job:{job_id}:{part}"
+
+    def _by_score(self, key: str, low: float, high: float) -> list[str]:
+        """The members of a sorted set scored from ``low`` to ``high``, as text (redis-py's type of
+        the reply also covers the form with scores, which this call does not ask for)."""
+        return [_text(m) for m in cast("list[bytes | str]", self.redis.zrangebyscore(key, low, high))]
 
     def _if_live(self, job_id: str, write: Any) -> bool:
         """Run ``write(pipeline)`` in one transaction unless the job was deleted meanwhile."""
@@ -320,7 +335,8 @@ class RedisJobStore:
         job_id = new_job_id()
         now = time.time()
         pipe = self.redis.pipeline(transaction=True)
-        meta: dict[str, Any] = {"created": now, "updated": now, "total": len(entries)}
+        # typed as redis-py types the mapping (its keys are invariant: a dict[str, ...] does not fit)
+        meta: dict[FieldT, EncodableT] = {"created": now, "updated": now, "total": len(entries)}
         if owner is not None:
             meta["owner"] = owner
         pipe.hset(self._k(job_id, "meta"), mapping=meta)
@@ -338,11 +354,11 @@ class RedisJobStore:
         meta = self.redis.hgetall(self._k(job_id, "meta"))
         if not meta:
             return None
-        states = [s.decode() for s in self.redis.hvals(self._k(job_id, "state"))]
+        states = [_text(s) for s in self.redis.hvals(self._k(job_id, "state"))]
         owner = meta.get(b"owner")
         info = JobInfo(job_id, float(meta[b"created"]), float(meta[b"updated"]), int(meta[b"total"]),
                        states.count(PENDING), states.count(RUNNING), states.count(DONE), states.count(ERROR),
-                       owner.decode() if owner else None)
+                       _text(owner) if owner else None)
         if info.status == "completed":
             # from the active set (swept for lost documents) to the finished index (swept for expiry)
             self._if_live(job_id, lambda pipe: (pipe.srem(self.ACTIVE, job_id),
@@ -351,7 +367,7 @@ class RedisJobStore:
 
     def pending(self, job_id: str) -> list[int]:
         states = self.redis.hgetall(self._k(job_id, "state"))
-        return sorted(int(k) for k, v in states.items() if v.decode() == PENDING)
+        return sorted(int(k) for k, v in states.items() if _text(v) == PENDING)
 
     def claim(self, limit: int, lease_seconds: float) -> list[Task]:
         raise NotImplementedError("the Redis store hands work out through RQ; see service.jobs.runner")
@@ -364,7 +380,7 @@ class RedisJobStore:
                 # optimistic lock: two workers must not both take a document
                 state_key = self._k(job_id, "state")
                 pipe.watch(state_key)
-                state = (pipe.hget(state_key, idx) or b"").decode()
+                state = _text(pipe.hget(state_key, idx) or b"")
                 attempts = int(pipe.hget(self._k(job_id, "attempts"), idx) or 0)
                 lease = float(pipe.zscore(self._k(job_id, "lease"), idx) or 0)
                 if state in (DONE, ERROR, "") or state == RUNNING and lease > now:
@@ -414,13 +430,13 @@ class RedisJobStore:
         """The ticket of the job's first pending document (None: no pending document or no ticket)."""
         pending = self.pending(job_id)
         ticket = self.redis.hget(self._k(job_id, "ticket"), str(pending[0])) if pending else None
-        return ticket.decode() if ticket else None
+        return _text(ticket) if ticket else None
 
     def pending_tickets(self) -> list[tuple[str, float, dict[str | None, list[int]]]]:
         """For each active job with pending documents: (job id, created, {ticket or None: indices})."""
         out = []
         for raw in self.redis.smembers(self.ACTIVE):
-            job_id = raw.decode()
+            job_id = _text(raw)
             pending = self.pending(job_id)
             if not pending:
                 continue
@@ -428,7 +444,7 @@ class RedisJobStore:
             tickets = self.redis.hmget(self._k(job_id, "ticket"), [str(i) for i in pending])
             groups: dict[str | None, list[int]] = {}
             for idx, ticket in zip(pending, tickets, strict=True):
-                groups.setdefault(ticket.decode() if ticket else None, []).append(idx)
+                groups.setdefault(_text(ticket) if ticket else None, []).append(idx)
             out.append((job_id, created, groups))
         return out
 
@@ -445,19 +461,19 @@ class RedisJobStore:
         now = time.time()
         out = []
         for raw in self.redis.smembers(self.ACTIVE):
-            job_id = raw.decode()
-            for idx in self.redis.zrangebyscore(self._k(job_id, "lease"), 0, now):
+            job_id = _text(raw)
+            for idx in self._by_score(self._k(job_id, "lease"), 0, now):
                 out.append((job_id, int(idx)))
         return out
 
     def results(self, job_id: str) -> Iterator[str]:
-        states = {int(k): v.decode() for k, v in self.redis.hgetall(self._k(job_id, "state")).items()}
+        states = {int(k): _text(v) for k, v in self.redis.hgetall(self._k(job_id, "state")).items()}
         for idx in sorted(i for i, s in states.items() if s in (DONE, ERROR)):
             result = self.redis.hget(self._k(job_id, "result"), idx)
             error = self.redis.hget(self._k(job_id, "error"), idx)
             request = self.redis.hget(self._k(job_id, "request"), idx)
             yield result_line(idx, json.loads(request) if request else None,
-                              result.decode() if result else None, error.decode() if error else None)
+                              _text(result) if result else None, _text(error) if error else None)
 
     def delete(self, job_id: str) -> bool:
         """Remove a job, its texts and results; False when there is no such job."""
@@ -476,12 +492,11 @@ class RedisJobStore:
         if not self.indexed:  # once per process, for jobs completed before there was an index
             self.indexed = True
             for key in self.redis.scan_iter(match="claimscope:job:*:meta", count=1000):
-                self.get(key.decode().split(":")[2])
+                self.get(_text(key).split(":")[2])
         for raw in self.redis.smembers(self.ACTIVE):
-            self.get(raw.decode())  # completed jobs move to the finished index
+            self.get(_text(raw))  # completed jobs move to the finished index
         purged = []
-        for raw in self.redis.zrangebyscore(self.FINISHED, 0, now - self.ttl):
-            job_id = raw.decode()
+        for job_id in self._by_score(self.FINISHED, 0, now - self.ttl):
             info = self.get(job_id)
             if info is None or (info.expires is not None and info.expires <= now):
                 self.delete(job_id)

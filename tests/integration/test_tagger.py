@@ -27,6 +27,15 @@ def _covers(text: str, span, word: str) -> bool:
     return span[0] <= i and i + len(word) <= span[1]
 
 
+def _claim_type(tagger, text: str, content: str) -> str:
+    """The type of the claim that holds ``content`` when the pipeline runs on this tagger alone: the
+    pipeline, not the tagger, tells a quote from reported speech (models/steps/claims.py)."""
+    from models import ClaimPipeline, DocumentInput
+
+    result = ClaimPipeline(tagger).predict([DocumentInput(text)])[0]
+    return next(c.type for c in result.claims if content in c.text)
+
+
 def _check_offsets(text: str, atts) -> None:
     for a in atts:
         for span in [a.cue, a.source, *a.content]:
@@ -48,7 +57,7 @@ def test_indirect_attribution(tagger):
     assert _covers(text, a.source, "official")
     content = "Washington opposes a rushed ceasefire"
     assert any(_covers(text, p, content) for p in a.content)
-    assert a.direct is False
+    assert _claim_type(tagger, text, content) == "indirect"
 
 
 def test_direct_quote(tagger):
@@ -58,7 +67,7 @@ def test_direct_quote(tagger):
     a = next(x for x in atts if _covers(text, x.cue, "said"))
     assert _covers(text, a.source, "she")
     assert any(_covers(text, p, "We will win") for p in a.content)
-    assert a.direct is True
+    assert _claim_type(tagger, text, "We will win") == "direct"
 
 
 def test_two_attributions_in_one_sentence(tagger):

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from models.hybrid import merge
-from models.steps.claims import inherit_speakers as _inherit_speakers
-from models.steps.claims import main_span, topic_only
+from models.steps.claims import inherit_speakers, main_span, topic_only
 from models.types import Claim, RawAttribution, Span
 
 
@@ -56,7 +55,7 @@ def test_sourceless_cues_inherit_a_speaker():
     far = claim("d", 40, 3, None, mention=False)
     author = claim("e", 50, 4, None, mention=False, cue=False)
     claims = [same_sentence, named, next_sentence, far, author]
-    _inherit_speakers(claims)
+    inherit_speakers(claims)
     assert [c.speaker_id for c in claims] == ["s1", "s1", "s1", None, None]
 
 
@@ -82,7 +81,7 @@ def test_content_pieces_join_across_words_the_tagger_left_out():
     gap = RawAttribution(cue=at("described by"), source=at("a columnist"),
                          content=(at("protecting Kyiv without"), at("in border talks")), score=0.7)
     quote = RawAttribution(cue=at("said"), source=at("she"), content=(at("We will win,"), at("and soon.")),
-                           score=0.9, direct=True)
+                           score=0.9)
     joined, split = merge([gap, quote], [], text=text)
     assert joined.content == ((at("protecting")[0], at("in border talks")[1]),)
     assert split.content == quote.content  # the cue and source lie between: the pieces stay apart
