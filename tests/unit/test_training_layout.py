@@ -22,6 +22,7 @@ SCRIPTS = {
     "train_stance": [],
     "eval_stance": [],
     "news_stance": [],
+    "stance_priors": [],
     "news_items": ["build"],
 }
 
