@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask
 
+from models import Predictor
+
 from . import limits, metrics, ml
 from .config import Config
 from .errors import register_error_handlers
@@ -16,7 +18,7 @@ from .jobs import ext as jobs
 __all__ = ["create_app"]
 
 
-def create_app(config: Mapping[str, Any] | None = None, predictor: Any = None) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None, predictor: Predictor | None = None) -> Flask:
     """Create and configure an instance of the service."""
     app = Flask(__name__)
     app.config.from_object(Config)

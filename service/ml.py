@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from models import Settings
+from models import Predictor, Settings
 
 from .errors import NotReady
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 class ModelState:
     def __init__(self) -> None:
-        self.predictor: Any = None
+        self.predictor: Predictor | None = None
         self.error: str | None = None
         self.started = time.monotonic()
         self.load_seconds: float | None = None
@@ -35,7 +35,7 @@ class ModelState:
     def ready(self) -> bool:
         return self.predictor is not None
 
-    def set(self, predictor: Any) -> None:
+    def set(self, predictor: Predictor) -> None:
         self.predictor = predictor
         self.load_seconds = round(time.monotonic() - self.started, 3)
         self._done.set()
@@ -67,7 +67,7 @@ def _load(state: ModelState, config: Mapping[str, Any]) -> None:
         state.fail(f"{type(exc).__name__}: {exc}")
 
 
-def init_app(app: Flask, predictor: Any = None) -> None:
+def init_app(app: Flask, predictor: Predictor | None = None) -> None:
     state = ModelState()
     app.extensions["ml"] = state
     if predictor is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from models import DocumentInput, DocumentResult, Options
+from models import DocumentInput, DocumentResult, Options, Predictor
 from schemas import ExtractIn, ExtractOut
 
 from .errors import ValidationFailed, document_error, log_exception
@@ -104,7 +104,7 @@ def _call(fn: Callable[[], Predictions]) -> Predictions:
     return fn()
 
 
-def run_batch(predictor: Any, items: Iterable[Item], size: int = MAX_BATCH_SIZE,
+def run_batch(predictor: Predictor, items: Iterable[Item], size: int = MAX_BATCH_SIZE,
               run: Callable[[Callable[[], Predictions]], Predictions] = _call,
               record: Callable[[list[DocumentResult], int], None] | None = None) -> Iterator[Outcome]:
     """Predict the items' requests ``size`` at a time and yield every item's outcome, in order,
@@ -148,7 +148,7 @@ def minibatch(items: Sequence[Any], size: int = MAX_BATCH_SIZE) -> list[list[Any
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def predict_each(predictor: Any, docs: Sequence[DocumentInput]) -> Predictions:
+def predict_each(predictor: Predictor, docs: Sequence[DocumentInput]) -> Predictions:
     """Predict a chunk; if it fails, retry one by one so only the bad document fails (None)."""
     try:
         return list(predictor.predict(list(docs)))

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
+from models import Predictor
+
 from ..errors import log_exception
 from ..metrics import record_documents
 from ..predict import MAX_BATCH_SIZE, Item, minibatch, run_batch
@@ -25,7 +27,7 @@ def purge(store: JobStore) -> None:
         log.info("purged %d expired jobs: %s", len(purged), ", ".join(purged))
 
 
-def process(store: JobStore, predictor: Any, tasks: Sequence[Task]) -> None:
+def process(store: JobStore, predictor: Predictor, tasks: Sequence[Task]) -> None:
     """Predict leased tasks and record each outcome in the store (a minibatch at a time)."""
     items = [Item(task.index, task.request) for task in tasks]
     outcomes = run_batch(predictor, items, record=record_documents)
