@@ -34,8 +34,8 @@ class StanceModel:
         # its "name" or "description" (speaker_label), or on claims alone ("")
         mode = clf.metrics.get("speaker_input", "")
         self.speaker_input: str = "name" if mode is True else (mode or "")
-        # favor / against / neutral multipliers chosen on the news dev labels
-        # (models/training/stance_priors.py); none: the classifier's own distribution
+        # favor / against / neutral multipliers for person targets, chosen on the news dev labels
+        # (models/training/stance_priors.py; applied by models/steps/stance.py)
         self.label_weights: dict[str, float] = dict(clf.metrics.get("label_weights") or {})
 
     @classmethod
@@ -54,11 +54,8 @@ class StanceModel:
         return out
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
-        """Distribution over the three labels for each pair, with the label weights applied."""
-        return [apply_label_weights(d, self.label_weights) for d in self.raw_proba(pairs)]
-
-    def raw_proba(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
-        """The classifier's own distribution for each pair."""
+        """The classifier's distribution over the three labels for each pair (no label weights:
+        the stance step applies them where they were chosen, to person targets)."""
         probs = self._clf.predict_proba([(str(t), str(x)) for t, x in pairs])
         return [{lab: float(v) for lab, v in zip(self.labels, p, strict=True)} for p in probs]
 
@@ -84,7 +81,7 @@ class StanceModel:
                 "per_dataset_macro_f1": per_ds,
             },
             "served": {
-                "label_weights": self.label_weights or None,
+                "label_weights_for_person_targets": self.label_weights or None,
                 "scope": "claims that mention the target (options.stance_scope)",
                 "explicit_evidence": m.get("dev_with_cues", {}).get("explicit_evidence"),
                 "dev_macro_f1_with_evidence": m.get("dev_with_cues", {}).get("overall", {}).get("macro_f1"),

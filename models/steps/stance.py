@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..name_targets import FIRST_PERSON, is_target_speaker, refers, speaker_input, speaker_label, with_names
+from ..stance import apply_label_weights
 from ..stance_cues import (
     CUE_WEIGHT,
     combine,
@@ -40,6 +41,7 @@ class _Pair:
     target: str
     cue: tuple[str, Any] | None  # (label, predicate token) of a stance-taking predicate
     text: str  # what the classifier reads: the claim, names for pronouns, the speaker's label
+    person: bool = False  # the target is a person's name
 
 
 class ScoreStance:
@@ -55,7 +57,11 @@ class ScoreStance:
         if not pairs:
             return
         dists = self.model.predict_proba([(p.target, p.text) for p in pairs])
+        weights = getattr(self.model, "label_weights", None) or {}
         for pair, dist in zip(pairs, dists, strict=True):
+            if pair.person and weights:
+                # chosen on news claims about people (models/training/stance_priors.py)
+                dist = apply_label_weights(dist, weights)
             pair.claim.stances.append(self.decide(pair, dist))
 
     def pairs(self, state: DocState) -> list[_Pair]:
@@ -72,13 +78,14 @@ class ScoreStance:
             cue_span = (claim.cue.start, claim.cue.end) if claim.cue is not None else None
             for target, terms in target_terms:
                 text_in = claim.text
-                if terms is not None and terms.name is not None and span is not None:
+                person = terms.name if terms is not None else None
+                if person is not None and span is not None:
                     if target not in refs:
-                        refs[target] = refers(doc, terms.name)
+                        refs[target] = refers(doc, person)
                     found = [t for t in span if t.i in refs[target]]
-                    if is_target_speaker(terms.name, names.get(claim.speaker_id)):
+                    if is_target_speaker(person, names.get(claim.speaker_id)):
                         found += [t for t in span if t.lower_ in FIRST_PERSON]  # "I will win"
-                    text_in = with_names(doc, claim.start, claim.end, refs[target], terms.name)
+                    text_in = with_names(doc, claim.start, claim.end, refs[target], person)
                 else:
                     found = mentions(words, terms) if words is not None and terms is not None else []
                 if not found and scope != "all":
@@ -87,7 +94,7 @@ class ScoreStance:
                             and held_by_speaker(c[1], names.get(claim.speaker_id), cue_span)), None)
                 if self.mode:
                     text_in = speaker_input(label.get(claim.speaker_id), text_in)
-                out.append(_Pair(state, claim, target, cue, text_in))
+                out.append(_Pair(state, claim, target, cue, text_in, person is not None))
         return out
 
     @staticmethod

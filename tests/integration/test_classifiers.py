@@ -77,13 +77,12 @@ def test_stance_seed_favor(stance):
 
 
 @needs_stance
-def test_stance_seed_against(stance, request):
-    if request.node.callspec.params["stance"] == "stance-fast":
-        request.applymarker(pytest.mark.xfail(
-            strict=True,
-            reason="the 3-layer student predicts favor here even with its label weights (favor 2, "
-            "against 1.5): opposition verbs towards a short target are a known weakness, see "
-            "models/cards/stance.md; the 6-layer model gets it right since its against weight 1.5"))
+@pytest.mark.xfail(
+    strict=True,
+    reason="stance 2.0.0 predicts favor (0.55; its student 0.50) here: opposition verbs "
+    "towards a short target are a known weakness, see models/cards/stance.md",
+)
+def test_stance_seed_against(stance):
     ((label, score),) = stance.predict([("ceasefire", "Washington opposes a temporary, rushed ceasefire.")])
     assert label == "against"
     assert 1 / 3 <= score <= 1.0

@@ -160,3 +160,35 @@ def test_people_who_share_a_surname_stay_apart():
     assert found[0] is not found[1]
     assert [s.name for s in found] == ["Hillary Clinton", "Bill Clinton"]
     assert alone in found  # the surname alone still joins one of them
+
+
+class _FixedStance:
+    """A stance model that answers the same leaning-favor distribution for every pair."""
+
+    speaker_input = ""
+    label_weights = {"favor": 1.0, "against": 3.0, "neutral": 1.0}
+
+    def predict_proba(self, pairs):
+        return [{"favor": 0.45, "against": 0.2, "neutral": 0.35} for _ in pairs]
+
+    def info(self):
+        return {"name": "fixed"}
+
+
+def test_label_weights_apply_to_person_targets_only():
+    from models import ClaimPipeline
+    from models.spacy_extractor import SpacyExtractor
+
+    pipeline = ClaimPipeline(SpacyExtractor.load(), stance=_FixedStance())
+    text = "The senator said that Donald Trump discussed the ceasefire on Monday."
+    result, claims = run(pipeline, text, targets=("Donald Trump", "ceasefire"))
+    (_, claim), = claims
+    labels = {s.target: s.label for s in claim.stances}
+    # against x3 turns 0.45 / 0.2 / 0.35 into against for the person, not for the concept
+    assert labels == {"Donald Trump": "against", "ceasefire": "favor"}
+    _FixedStance.label_weights = {}
+    try:
+        _, claims = run(pipeline, text, targets=("Donald Trump", "ceasefire"))
+        assert {s.label for s in claims[0][1].stances} == {"favor"}
+    finally:
+        _FixedStance.label_weights = {"favor": 1.0, "against": 3.0, "neutral": 1.0}
