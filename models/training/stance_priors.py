@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models", default="full", choices=["full", "fast"])
     ap.add_argument("--favor", type=float, nargs="+", default=[1.0, 1.25, 1.5, 2.0, 2.5, 3.0])
     ap.add_argument("--against", type=float, nargs="+", default=[1.0, 1.25, 1.5, 2.0])
+    ap.add_argument("--weights", type=Path, default=None, help="stance weights (default: the set's)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--write", action="store_true", help="store the chosen weights in metrics.json")
     add_data_root(ap)
@@ -86,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     pipeline = ClaimPipeline.load(Settings(models=args.models))
+    if args.weights is not None:
+        from models.stance import StanceModel
+
+        pipeline.stance = StanceModel.load(args.weights)
     pipeline.stance.label_weights = {}  # the classifier's own distribution; the grid adds weights
     grid = [(f, a) for f in args.favor for a in args.against]
     table: dict[str, dict[str, dict[tuple[float, float], dict]]] = {}
@@ -124,12 +129,12 @@ def main(argv: list[str] | None = None) -> int:
                                       "macro_f1_unweighted": table[split][mode][base]["macro_f1"]}
     print(json.dumps(summary, indent=1))
     if args.write:
-        path = weights_for("stance", args.models) / "metrics.json"
+        path = (args.weights or weights_for("stance", args.models)) / "metrics.json"
         metrics = json.loads(path.read_text(encoding="utf-8"))
         metrics["label_weights"] = summary["label_weights"]
         metrics["label_weights_choice"] = {k: v for k, v in summary.items() if k != "label_weights"}
         path.write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote label_weights to {path.relative_to(Path(__file__).resolve().parents[2])}")
+        print(f"wrote label_weights to {path.name} of {path.parent.name}")
     return 0
 
 
