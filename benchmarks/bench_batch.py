@@ -77,7 +77,7 @@ def main() -> int:
                 else:
                     resp = session.post(f"{base}/v1/extract/batch", json=body, timeout=600)
                     resp.raise_for_status()
-                    batched = [item["result"] for item in resp.json()["results"]]
+                    batched = resp.json()["results"]
                     batch_s.append(time.perf_counter() - started)
             same = sum(claims_of(a) == claims_of(b) for a, b in zip(singles, batched, strict=True))
             print(f"repeat {r + 1}: {args.articles} single calls {singles_s[-1]:.2f} s, one batch "
