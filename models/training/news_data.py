@@ -27,6 +27,22 @@ LABEL_DIR = Path(__file__).resolve().parents[2] / "seeds" / "labels" / "news"
 TARGETS = ("Donald Trump", "Hillary Clinton")
 
 
+def served_pipeline(models: str = "full", weights: Path | None = None, threads: int = 2) -> Any:
+    """The pipeline of model set ``models``, with the stance model from ``weights`` when given
+    (a candidate to compare with the served one); torch on ``threads`` threads."""
+    import torch
+
+    from models.base import Settings
+    from models.pipeline import ClaimPipeline
+    from models.stance import StanceModel
+
+    torch.set_num_threads(threads)
+    pipeline = ClaimPipeline.load(Settings(models=models))
+    if weights is not None:
+        pipeline.stance = StanceModel.load(weights)
+    return pipeline
+
+
 def load_labels(split: str, field: str = "stance") -> list[dict]:
     """Agreed items of one split that carry an agreed ``field``."""
     rows = [json.loads(line) for line in (LABEL_DIR / f"{split}.jsonl").open(encoding="utf-8")]

@@ -23,7 +23,7 @@ from typing import Any
 from models.stance import LABELS
 from models.training.data import DEFAULT_DATA_ROOT, add_data_root
 from models.training.eval_stance import scores
-from models.training.news_data import load_labels, run
+from models.training.news_data import load_labels, run, served_pipeline
 
 
 def stance_scores(pred: Sequence[str], gold: Sequence[str]) -> dict:
@@ -75,16 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     add_data_root(ap)
     args = ap.parse_args(argv)
 
-    import torch
-
-    from models.base import Settings
-    from models.pipeline import ClaimPipeline
-    from models.stance import StanceModel
-
-    torch.set_num_threads(args.threads)
-    pipeline = ClaimPipeline.load(Settings(models=args.models))
-    if args.weights is not None:
-        pipeline.stance = StanceModel.load(args.weights)
+    pipeline = served_pipeline(args.models, args.weights, args.threads)
     modes = ("gold", "pipeline") if args.mode == "both" else (args.mode,)
     res = evaluate(pipeline, args.split, modes, args.data_root)
     for mode, m in res.items():

@@ -30,7 +30,7 @@ from typing import Any
 from models.stance import apply_label_weights
 from models.steps.stance import ScoreStance
 from models.training.data import add_data_root
-from models.training.news_data import load_labels, run
+from models.training.news_data import load_labels, run, served_pipeline
 from models.training.news_stance import stance_scores
 
 
@@ -79,18 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="store the chosen weights in metrics.json")
     add_data_root(ap)
     args = ap.parse_args(argv)
-    import torch
-
-    from models.base import Settings
     from models.components import weights_for
-    from models.pipeline import ClaimPipeline
 
-    torch.set_num_threads(args.threads)
-    pipeline = ClaimPipeline.load(Settings(models=args.models))
-    if args.weights is not None:
-        from models.stance import StanceModel
-
-        pipeline.stance = StanceModel.load(args.weights)
+    pipeline = served_pipeline(args.models, args.weights, args.threads)
     pipeline.stance.label_weights = {}  # the classifier's own distribution; the grid adds weights
     grid = [(f, a) for f in args.favor for a in args.against]
     table: dict[str, dict[str, dict[tuple[float, float], dict]]] = {}
