@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .base import DocumentInput, Extractor, Options, Predictor, Settings
+from .base import (
+    Cancelled,
+    CancelToken,
+    DocumentInput,
+    Extractor,
+    Options,
+    Predictor,
+    Settings,
+    cancelling,
+    check_cancelled,
+)
 from .fake import FakePredictor
 from .pipeline import ClaimPipeline
 from .steps import aggregate_stances
@@ -22,6 +32,8 @@ from .types import (
 from .version import __version__
 
 __all__ = [
+    "CancelToken",
+    "Cancelled",
     "Claim",
     "ClaimPipeline",
     "DocumentInput",
@@ -38,6 +50,8 @@ __all__ = [
     "Stance",
     "StanceEvidence",
     "__version__",
+    "cancelling",
+    "check_cancelled",
     "aggregate_stances",
     "load_predictor",
 ]

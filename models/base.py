@@ -6,11 +6,17 @@ and the two protocols the service relies on (no torch, no flask here).
     Options    what one document asks for (the API's ``options``), a frozen typed object
     Predictor  info() and predict(batch): the claim pipeline, or a fake one in tests
     Extractor  attributions of parsed documents: the tagger, the rules, or both
+    CancelToken  how a caller that stopped waiting (a request's timeout) stops a prediction:
+               checked between steps and forward passes, it raises Cancelled there
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol, runtime_checkable
 
@@ -91,13 +97,73 @@ class DocumentInput:
             object.__setattr__(self, "options", Options.of(self.options))
 
 
+class Cancelled(Exception):
+    """A prediction stopped at a check because its CancelToken was cancelled or ran out of time."""
+
+
+class CancelToken:
+    """Lets whoever stops waiting for a prediction (a request's timeout) stop its computation.
+
+    A Python thread cannot be killed, so the prediction checks the token at its safe points
+    (between documents of the parse, between steps, between the models' forward passes) and
+    raises Cancelled there: the worker's CPU is free again within one forward pass of a batch.
+    ``seconds``: the token also counts as cancelled that long after it was made (a deadline).
+    """
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self._event = threading.Event()
+        self.deadline = time.monotonic() + seconds if seconds is not None and seconds > 0 else None
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set() or (self.deadline is not None and time.monotonic() >= self.deadline)
+
+    def check(self) -> None:
+        """Raise Cancelled once the token is cancelled or past its deadline."""
+        if self.cancelled:
+            raise Cancelled("the prediction was cancelled")
+
+
+# the token of the prediction running in this thread (each thread has its own context), so the
+# models' inner loops can check it without every step and model taking a parameter for it
+_current_token: ContextVar[CancelToken | None] = ContextVar("claimscope_cancel_token", default=None)
+
+
+@contextmanager
+def cancelling(token: CancelToken | None) -> Iterator[None]:
+    """Make ``token`` the current one (for check_cancelled) while the block runs."""
+    reset = _current_token.set(token)
+    try:
+        yield
+    finally:
+        _current_token.reset(reset)
+
+
+def current_token() -> CancelToken | None:
+    return _current_token.get()
+
+
+def check_cancelled() -> None:
+    """Raise Cancelled if the current prediction's token is cancelled (a no-op without one)."""
+    token = _current_token.get()
+    if token is not None:
+        token.check()
+
+
 @runtime_checkable
 class Predictor(Protocol):
-    """What the service needs from the models: a description and a batch prediction."""
+    """What the service needs from the models: a description and a batch prediction.
+
+    ``cancel`` (optional): a CancelToken the prediction checks; without one, the token the caller
+    made current with ``cancelling`` (if any).
+    """
 
     def info(self) -> dict[str, Any]: ...
 
-    def predict(self, batch: Sequence[DocumentInput]) -> list[DocumentResult]: ...
+    def predict(self, batch: Sequence[DocumentInput], cancel: CancelToken | None = None) -> list[DocumentResult]: ...
 
 
 @runtime_checkable

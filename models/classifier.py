@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
+from models.base import check_cancelled
 from models.encoder import prepare_for_inference, quiet_transformers
 
 TextInput = str | tuple[str, str]
@@ -56,6 +57,7 @@ class SequenceClassifier:
         pad_id = self.tokenizer.pad_token_id or 0
         with self._lock, torch.inference_mode():
             for idx in length_batches([len(ids) for ids, _ in rows], self.batch_size, self.token_budget):
+                check_cancelled()
                 width = max(len(rows[j][0]) for j in idx)
                 input_ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
                 types = torch.zeros((len(idx), width), dtype=torch.long)

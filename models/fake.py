@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .base import DocumentInput
+from .base import CancelToken, DocumentInput, current_token
 from .types import Claim, DocumentResult, Span, Speaker, Stance
 
 _PATTERN = re.compile(
@@ -29,8 +29,11 @@ class FakePredictor:
     def info(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "components": []}
 
-    def predict(self, batch: Sequence[DocumentInput]) -> list[DocumentResult]:
+    def predict(self, batch: Sequence[DocumentInput], cancel: CancelToken | None = None) -> list[DocumentResult]:
         self.calls.append(len(batch))
+        token = cancel if cancel is not None else current_token()
+        if token is not None:
+            token.check()
         return [self._one(doc) for doc in batch]
 
     def _one(self, doc: DocumentInput) -> DocumentResult:

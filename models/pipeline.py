@@ -9,6 +9,9 @@ over the whole batch:
 The model steps take the claims or (target, claim) pairs of every document in one call. The
 check-worthiness and stance steps run only when their weights are in models/weights/; info()
 lists the steps that run.
+
+A CancelToken (models/base.py) stops a prediction between documents of the parse, between steps
+and between the models' forward passes, with Cancelled.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from .base import DocumentInput, Extractor, Settings
+from .base import CancelToken, DocumentInput, Extractor, Settings, cancelling, current_token
 from .nlp import load_spacy
 from .steps import (
     Attribute,
@@ -99,14 +102,22 @@ class ClaimPipeline:
     def model_ref(self) -> dict[str, str]:
         return {"name": PIPELINE_NAME, "version": __version__}
 
-    def predict(self, batch: Sequence[DocumentInput]) -> list[DocumentResult]:
-        with self._lock:
+    def predict(self, batch: Sequence[DocumentInput], cancel: CancelToken | None = None) -> list[DocumentResult]:
+        """The results of the batch; Cancelled when ``cancel`` (or the current token) is cancelled
+        before the prediction is done (checked before and after every document's parse and step)."""
+        token = cancel if cancel is not None else current_token()
+        with self._lock, cancelling(token):
             try:
                 steps = self.steps()
-                docs = load_spacy().pipe([d.text for d in batch])
-                states = [DocState.start(item, doc) for item, doc in zip(batch, docs, strict=True)]
+                states = []
+                _check(token)
+                for item, doc in zip(batch, load_spacy().pipe([d.text for d in batch]), strict=True):
+                    _check(token)
+                    states.append(DocState.start(item, doc))
                 for step in steps:
+                    _check(token)
                     step(states)
+                _check(token)
                 return [self._result(s) for s in states]
             finally:
                 _trim_heap()
@@ -116,6 +127,11 @@ class ClaimPipeline:
             id=state.item.id, model=self.model_ref, speakers=state.speakers, claims=state.claims,
             targets=state.targets, speaker_stances=state.speaker_stances,
         )
+
+
+def _check(token: CancelToken | None) -> None:
+    if token is not None:
+        token.check()
 
 
 def _load_trim() -> Any:

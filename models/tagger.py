@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from models.base import check_cancelled
 from models.encoder import prepare_for_inference, quiet_transformers, weights_path
 from models.types import Offsets, RawAttribution
 
@@ -377,6 +378,7 @@ class AttributionTagger:
         jobs.sort(key=lambda j: -(j[2] - j[1]))
         with self._lock, torch.inference_mode():
             for b in range(0, len(jobs), self.batch_size):
+                check_cancelled()  # a long text has many windows: stop between their batches
                 batch = jobs[b : b + self.batch_size]
                 width = max(e - s for _, s, e in batch) + 2
                 input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)

@@ -11,8 +11,9 @@
   Keys are stored as SHA-256 digests, never in clear.
 - Admission (CLAIMSCOPE_MAX_INFLIGHT): at most this many predictions run or wait per worker;
   beyond it a request gets 503 "overloaded" at once instead of queueing without bound.
-- Timeout (CLAIMSCOPE_REQUEST_TIMEOUT): a prediction that takes longer answers 503 "timeout";
-  the work finishes in the background and is dropped.
+- Timeout (CLAIMSCOPE_REQUEST_TIMEOUT): a prediction that takes longer answers 503 "timeout",
+  and its CancelToken is cancelled: the prediction stops at its next check (between steps and
+  forward passes, models/base.py), so the worker's CPU is free again within about a second.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
+
+from models import CancelToken, cancelling
 
 from .errors import Overloaded, RateLimited, TimedOut, Unauthorized
 from .sqlite import connect_wal
@@ -188,8 +191,9 @@ class Limits:
         """Run a prediction under admission control and the per-request timeout."""
         if not self.slots.acquire(blocking=False):
             raise Overloaded("The server is busy; retry shortly.", headers={"Retry-After": "1"})
+        token = CancelToken()
         try:
-            future: Future[T] = self.executor.submit(fn)
+            future: Future[T] = self.executor.submit(_run_cancellable, token, fn)
         except BaseException:
             self.slots.release()
             raise
@@ -197,8 +201,15 @@ class Limits:
         try:
             return future.result(timeout=self.timeout if self.timeout > 0 else None)
         except FutureTimeout as exc:
+            token.cancel()  # the prediction raises Cancelled at its next check; nobody reads it
             raise TimedOut(f"The request took longer than {self.timeout:g} s.",
                            headers={"Retry-After": "5"}) from exc
+
+
+def _run_cancellable(token: CancelToken, fn: Callable[[], T]) -> T:
+    """``fn`` in the executor's thread with ``token`` current, so the predictions it makes check it."""
+    with cancelling(token):
+        return fn()
 
 
 def _given_key() -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from models import DocumentInput, DocumentResult, Options, Predictor
+from models import Cancelled, DocumentInput, DocumentResult, Options, Predictor
 from schemas import ExtractIn, ExtractOut
 
 from .errors import ValidationFailed, document_error, log_exception
@@ -152,12 +152,16 @@ def predict_each(predictor: Predictor, docs: Sequence[DocumentInput]) -> Predict
     """Predict a chunk; if it fails, retry one by one so only the bad document fails (None)."""
     try:
         return list(predictor.predict(list(docs)))
+    except Cancelled:
+        raise  # the caller stopped waiting: no retry
     except Exception:
         log_exception(log, "batch prediction failed; retrying documents one by one")
     out: Predictions = []
     for doc in docs:
         try:
             out.append(predictor.predict([doc])[0])
+        except Cancelled:
+            raise
         except Exception:
             log_exception(log, "prediction failed for document %r", doc.id)
             out.append(None)

@@ -145,3 +145,34 @@ def test_metrics_key(tmp_path):
     scraped = client.get("/metrics", headers={"Authorization": "Bearer scrape"})
     assert scraped.status_code == 200 and b"claimscope_requests_total" in scraped.data
     assert client.post("/v1/extract", json=DOC, headers={"X-API-Key": "scrape"}).status_code == 401
+
+
+class CheckingPredictor(FakePredictor):
+    """Works for up to 5 s, checking the current cancel token as the models' loops do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopped = threading.Event()
+
+    def predict(self, batch, cancel=None):
+        from models import Cancelled, check_cancelled
+
+        deadline = time.monotonic() + 5
+        try:
+            while time.monotonic() < deadline:
+                check_cancelled()
+                time.sleep(0.01)
+        except Cancelled:
+            self.stopped.set()
+            raise
+        return super().predict(batch)
+
+
+def test_timeout_cancels_the_prediction(tmp_path):
+    predictor = CheckingPredictor()
+    app = create_app(make_config(tmp_path, REQUEST_TIMEOUT=0.2), predictor=predictor)
+    started = time.monotonic()
+    response = app.test_client().post("/v1/extract", json=DOC)
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "timeout"
+    assert predictor.stopped.wait(1.0)  # stopped at its next check, not after its 5 s
+    assert time.monotonic() - started < 2.0
