@@ -77,6 +77,8 @@ class Config:
     JOB_WORKER = _bool("CLAIMSCOPE_JOB_WORKER", True)
     JOB_LEASE_SECONDS = _float("CLAIMSCOPE_JOB_LEASE_SECONDS", 60.0)
     JOB_MAX_DOCUMENTS = _int("CLAIMSCOPE_JOB_MAX_DOCUMENTS", 10_000)
+    # a job's document that takes longer is stopped and fails with "timeout" (0: no limit)
+    JOB_DOCUMENT_TIMEOUT = _float("CLAIMSCOPE_JOB_DOCUMENT_TIMEOUT", 300.0)
     # seconds a completed job (texts and results) is kept before the sweeper purges it; 0 keeps it
     JOB_TTL = _float("CLAIMSCOPE_JOB_TTL", 7 * 24 * 3600.0)
     # when set, /metrics needs it (X-API-Key or Authorization: Bearer); else /metrics is open

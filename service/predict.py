@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from marshmallow import ValidationError
 
-from models import Cancelled, DocumentInput, DocumentResult, Options, Predictor
+from models import Cancelled, CancelToken, DocumentInput, DocumentResult, Options, Predictor, cancelling
 from schemas import ExtractIn, ExtractOut
 
 from .errors import ValidationFailed, document_error, log_exception
@@ -24,8 +25,10 @@ extract_in = ExtractIn()
 extract_out = ExtractOut()
 MAX_BATCH_SIZE = 8  # documents per predictor call: the batch endpoint, the job workers, the CLI
 FAILED = {"code": "internal_error", "message": "The document could not be processed."}
+TIMED_OUT = {"code": "timeout", "message": "The document took longer than its time limit and was stopped."}
 
-Predictions = list[DocumentResult | None]
+# per document: its result, the error object it failed with, or None (FAILED)
+Predictions = list[DocumentResult | dict[str, Any] | None]
 
 
 def to_input(data: dict[str, Any]) -> DocumentInput:
@@ -106,13 +109,15 @@ def _call(fn: Callable[[], Predictions]) -> Predictions:
 
 def run_batch(predictor: Predictor, items: Iterable[Item], size: int = MAX_BATCH_SIZE,
               run: Callable[[Callable[[], Predictions]], Predictions] = _call,
-              record: Callable[[list[DocumentResult], int], None] | None = None) -> Iterator[Outcome]:
+              record: Callable[[list[DocumentResult], int], None] | None = None,
+              seconds: float = 0.0) -> Iterator[Outcome]:
     """Predict the items' requests ``size`` at a time and yield every item's outcome, in order,
     as soon as its minibatch is done (results are written while the rest still runs).
 
     ``run`` calls each minibatch's prediction (the API passes its admission control and timeout);
     ``record`` gets each minibatch's results and how many failed (the metrics). A document that
-    fails gets FAILED without failing the others (``predict_each``).
+    fails gets FAILED without failing the others (``predict_each``). ``seconds`` > 0: each
+    document's time limit (the job workers); one that passes it is stopped and gets TIMED_OUT.
     """
     items = list(items)
     ready: dict[int, Outcome] = {}
@@ -129,13 +134,16 @@ def run_batch(predictor: Predictor, items: Iterable[Item], size: int = MAX_BATCH
     done = 0
     for chunk in minibatch(pending, size):
         docs = [doc for _, doc in chunk]
-        results = run(partial(predict_each, predictor, docs))
+        results = run(partial(predict_each, predictor, docs, seconds))
+        done_ok = [r for r in results if isinstance(r, DocumentResult)]
         if record is not None:
-            record([r for r in results if r is not None], results.count(None))
+            record(done_ok, len(results) - len(done_ok))
         for (n, _), result in zip(chunk, results, strict=True):
             item = items[n]
-            ready[n] = (Outcome(item.index, item.id, result=dump(result)) if result is not None
-                        else Outcome(item.index, item.id, error=FAILED))
+            if isinstance(result, DocumentResult):
+                ready[n] = Outcome(item.index, item.id, result=dump(result))
+            else:
+                ready[n] = Outcome(item.index, item.id, error=result or FAILED)
         while done in ready:
             yield ready.pop(done)
             done += 1
@@ -148,24 +156,42 @@ def minibatch(items: Sequence[Any], size: int = MAX_BATCH_SIZE) -> list[list[Any
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def predict_each(predictor: Predictor, docs: Sequence[DocumentInput]) -> Predictions:
-    """Predict a chunk; if it fails, retry one by one so only the bad document fails (None)."""
+def predict_each(predictor: Predictor, docs: Sequence[DocumentInput], seconds: float = 0.0) -> Predictions:
+    """Predict a chunk; if it fails, retry one by one so only the bad document fails (None).
+
+    ``seconds`` > 0: the chunk gets that long per document (a CancelToken deadline); when it
+    passes that, its documents run again one by one, each with ``seconds``, and one that passes
+    it alone gets TIMED_OUT (a document that keeps timing out fails instead of holding the worker).
+    Without ``seconds``, Cancelled (the caller's own token) ends the chunk: no retry.
+    """
     try:
-        return list(predictor.predict(list(docs)))
+        with _time_limit(seconds * len(docs)):
+            return list(predictor.predict(list(docs)))
     except Cancelled:
-        raise  # the caller stopped waiting: no retry
+        if seconds <= 0:
+            raise
+        log.warning("a chunk of %d documents passed its time limit; retrying them one by one", len(docs))
     except Exception:
         log_exception(log, "batch prediction failed; retrying documents one by one")
     out: Predictions = []
     for doc in docs:
         try:
-            out.append(predictor.predict([doc])[0])
+            with _time_limit(seconds):
+                out.append(predictor.predict([doc])[0])
         except Cancelled:
-            raise
+            if seconds <= 0:
+                raise
+            log.warning("document %r passed its time limit of %g s and was stopped", doc.id, seconds)
+            out.append(TIMED_OUT)
         except Exception:
             log_exception(log, "prediction failed for document %r", doc.id)
             out.append(None)
     return out
+
+
+def _time_limit(seconds: float) -> AbstractContextManager[None]:
+    """A deadline ``seconds`` from now for the predictions in the block (none when 0)."""
+    return cancelling(CancelToken(seconds)) if seconds > 0 else nullcontext()
 
 
 def dump(result: DocumentResult) -> dict[str, Any]:

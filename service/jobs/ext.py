@@ -38,8 +38,8 @@ def init_app(app: Flask) -> None:
         state = app.extensions["ml"]
         # purge once a minute, or twice per time to live when that is shorter
         every = max(1.0, min(60.0, ttl / 2)) if ttl > 0 else 60.0
-        jobs = Jobs(store, worker=EmbeddedWorker(store, lambda: state.predictor, lease,
-                                                 purge_seconds=every).start())
+        jobs = Jobs(store, worker=EmbeddedWorker(store, lambda: state.predictor, lease, purge_seconds=every,
+                                                 document_seconds=float(cfg["JOB_DOCUMENT_TIMEOUT"])).start())
     else:
         jobs = Jobs(store)
     app.extensions["jobs"] = jobs

@@ -27,10 +27,11 @@ def purge(store: JobStore) -> None:
         log.info("purged %d expired jobs: %s", len(purged), ", ".join(purged))
 
 
-def process(store: JobStore, predictor: Predictor, tasks: Sequence[Task]) -> None:
-    """Predict leased tasks and record each outcome in the store (a minibatch at a time)."""
+def process(store: JobStore, predictor: Predictor, tasks: Sequence[Task], seconds: float = 0.0) -> None:
+    """Predict leased tasks and record each outcome in the store (a minibatch at a time); with
+    ``seconds`` > 0 a document that takes longer is stopped and fails with "timeout"."""
     items = [Item(task.index, task.request) for task in tasks]
-    outcomes = run_batch(predictor, items, record=record_documents)
+    outcomes = run_batch(predictor, items, record=record_documents, seconds=seconds)
     for task, outcome in zip(tasks, outcomes, strict=True):
         store.finish(task.job_id, task.index, outcome.result, outcome.error)
 
@@ -40,8 +41,10 @@ class EmbeddedWorker:
     expired jobs (every ``purge_seconds``)."""
 
     def __init__(self, store: JobStore, get_predictor: Callable[[], Any], lease_seconds: float,
-                 poll_seconds: float = 0.5, batch: int = MAX_BATCH_SIZE, purge_seconds: float = 60.0) -> None:
+                 poll_seconds: float = 0.5, batch: int = MAX_BATCH_SIZE, purge_seconds: float = 60.0,
+                 document_seconds: float = 0.0) -> None:
         self.store = store
+        self.document_seconds = document_seconds
         self.get_predictor = get_predictor
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
@@ -71,7 +74,7 @@ class EmbeddedWorker:
             try:
                 tasks = self.store.claim(self.batch, self.lease_seconds)
                 if tasks:
-                    process(self.store, predictor, tasks)
+                    process(self.store, predictor, tasks, self.document_seconds)
                     continue
             except Exception:
                 log_exception(log, "job worker iteration failed")
@@ -192,6 +195,7 @@ def preload(config: Mapping[str, Any] | None = None) -> None:
         _worker_state["store"] = RedisJobStore(cfg["REDIS_URL"])
         _worker_state["predictor"] = load_predictor(model_settings(cfg))
         _worker_state["lease"] = float(cfg["JOB_LEASE_SECONDS"])
+        _worker_state["seconds"] = float(cfg["JOB_DOCUMENT_TIMEOUT"])
 
 
 def rq_task(job_id: str, indices: list[int]) -> int:
@@ -202,6 +206,6 @@ def rq_task(job_id: str, indices: list[int]) -> int:
     # then renew the leases of the rest after each document
     tasks = store.start(job_id, indices, lease)
     for n, task in enumerate(tasks):
-        process(store, _worker_state["predictor"], [task])
+        process(store, _worker_state["predictor"], [task], _worker_state.get("seconds", 0.0))
         store.renew(job_id, [t.index for t in tasks[n + 1:]], lease)
     return len(tasks)
