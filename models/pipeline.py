@@ -10,8 +10,8 @@ The model steps take the claims or (target, claim) pairs of every document in on
 check-worthiness and stance steps run only when their weights are in models/weights/; info()
 lists the steps that run.
 
-A CancelToken (models/base.py) stops a prediction between documents of the parse, between steps
-and between the models' forward passes, with Cancelled.
+A CancelToken (models/base.py) stops a prediction between spaCy's components, between steps and
+between the models' forward passes, with Cancelled.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import ctypes.util
 import logging
 import threading
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from .base import CancelToken, DocumentInput, Extractor, Settings, cancelling, current_token
-from .nlp import load_spacy
+from .nlp import load_spacy, parse
 from .steps import (
     Attribute,
     BuildClaims,
@@ -104,16 +105,13 @@ class ClaimPipeline:
 
     def predict(self, batch: Sequence[DocumentInput], cancel: CancelToken | None = None) -> list[DocumentResult]:
         """The results of the batch; Cancelled when ``cancel`` (or the current token) is cancelled
-        before the prediction is done (checked before and after every document's parse and step)."""
+        before the prediction is done (checked between spaCy's components and between steps)."""
         token = cancel if cancel is not None else current_token()
         with self._lock, cancelling(token):
             try:
                 steps = self.steps()
-                states = []
-                _check(token)
-                for item, doc in zip(batch, load_spacy().pipe([d.text for d in batch]), strict=True):
-                    _check(token)
-                    states.append(DocState.start(item, doc))
+                docs = parse(load_spacy(), [d.text for d in batch], check=partial(_check, token))
+                states = [DocState.start(item, doc) for item, doc in zip(batch, docs, strict=True)]
                 for step in steps:
                     _check(token)
                     step(states)

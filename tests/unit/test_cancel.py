@@ -89,3 +89,18 @@ def test_predict_each_does_not_retry_a_cancelled_batch():
     with cancelling(token), pytest.raises(Cancelled):
         predict_each(predictor, docs)
     assert predictor.calls == [2]  # no retry one by one
+
+
+def test_parse_matches_nlp_pipe_and_checks_between_components(seed_text):
+    from models.nlp import load_spacy, parse
+
+    nlp = load_spacy()
+    texts = [seed_text, TEXT, "He said that the cat and the cat and the cat"]
+
+    def rows(doc):
+        return [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.lemma_, t.is_sent_start) for t in doc]
+
+    checks: list[int] = []
+    docs = parse(nlp, texts, check=lambda: checks.append(1))
+    assert [rows(d) for d in docs] == [rows(d) for d in nlp.pipe(texts)]
+    assert len(checks) == len(nlp.pipeline)
