@@ -145,15 +145,22 @@ def _genders(doc: Any, persons: list[tuple[int, str]]) -> dict[str, str]:
     votes for that person. Other pronouns vote for nobody: in "Bill Clinton campaigned for her" and
     "Clinton dismissed his remarks" they are someone else."""
     votes: dict[str, Counter] = {}
+    if not persons:
+        return {}
+    # each token's sentence start, in one pass: ``tok.sent`` scans the whole sentence per call,
+    # quadratic in one huge sentence
+    sent_start: list[int] = []
+    for tok in doc:
+        sent_start.append(tok.i if tok.is_sent_start or tok.i == 0 else sent_start[-1])
     by_sentence: dict[int, list[tuple[int, str]]] = {}
     for i, key in persons:
-        by_sentence.setdefault(doc[i].sent.start, []).append((i, key))
+        by_sentence.setdefault(sent_start[i], []).append((i, key))
     for tok in doc:
         low = tok.lower_
         subject = tok.dep_ in {"nsubj", "nsubjpass"} or tok.dep_ == "poss" and tok.head.dep_ == "nsubj"
         if low not in _MALE and low not in _FEMALE or not subject:
             continue
-        before = {key for i, key in by_sentence.get(tok.sent.start, []) if i < tok.i}
+        before = {key for i, key in by_sentence.get(sent_start[tok.i], []) if i < tok.i}
         if len(before) == 1:
             votes.setdefault(before.pop(), Counter())["m" if low in _MALE else "f"] += 1
     return {key: c.most_common(1)[0][0] for key, c in votes.items()}
