@@ -156,6 +156,11 @@ def decode(
 
 
 # ----------------------------------------------------------------------------- grouping
+def _disjoint(spans: Sequence[TagSpan]) -> bool:
+    """Whether the spans (sorted by start) are non-empty and do not overlap."""
+    return all(s.start < s.end for s in spans) and all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+
+
 def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
     starts = sentence_starts(text)
 
@@ -166,6 +171,13 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
     contents = sorted((s for s in spans if s.role == "Content"), key=lambda s: s.start)
     sources = sorted((s for s in spans if s.role == "Source"), key=lambda s: s.start)
     cue_starts = [c.start for c in cues]
+    cue_ends = [c.end for c in cues]
+    src_starts = [s.start for s in sources]
+    src_ends = [s.end for s in sources]
+    # spans of one role are disjoint runs of tokens (decode): then only the cues and sources next
+    # to a span can pair with it (gap_cost refuses a pair with a cue in between), and the loops
+    # below look at those only, with the same results; without it (never in practice) at all
+    ordered = _disjoint(cues) and _disjoint(sources)
 
     def cues_between(a: int, b: int) -> int:
         return bisect.bisect_left(cue_starts, b) - bisect.bisect_right(cue_starts, a - 1)
@@ -206,7 +218,12 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
     orphan_contents: list[TagSpan] = []
     for ct in contents:
         best, best_cost = None, None
-        for i, cu in enumerate(cues):
+        # the last cue ending before the content, those overlapping it, the first one after it
+        near = (range(max(0, bisect.bisect_right(cue_ends, ct.start) - 1),
+                      min(len(cues), bisect.bisect_left(cue_starts, ct.end) + 1))
+                if ordered else range(len(cues)))
+        for i in near:
+            cu = cues[i]
             cost = gap_cost(cu, ct, before_penalty=30, after_penalty=0)
             if cost is not None and (best_cost is None or cost < best_cost):
                 best, best_cost = i, cost
@@ -220,7 +237,11 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
     for i, cu in enumerate(cues):
         if not cue_content[i]:
             continue
-        for j, so in enumerate(sources):
+        # sources ending after the previous cue's start and starting by the next cue's start
+        lo = bisect.bisect_right(src_ends, cues[i - 1].start) if ordered and i > 0 else 0
+        hi = bisect.bisect_right(src_starts, cues[i + 1].start) if ordered and i + 1 < len(cues) else len(sources)
+        for j in range(lo, hi):
+            so = sources[j]
             cost = gap_cost(cu, so, before_penalty=0, after_penalty=10)
             if cost is None:
                 continue
@@ -270,7 +291,10 @@ def group_spans(text: str, spans: Sequence[TagSpan]) -> list[RawAttribution]:
     # content without a cue: keep it only when a free source sits next to it in its sentence
     for ct in orphan_contents:
         best, best_gap = None, None
-        for j, so in enumerate(sources):
+        near = (range(bisect.bisect_left(src_ends, ct.start - 40), bisect.bisect_right(src_starts, ct.end + 40))
+                if ordered else range(len(sources)))
+        for j in near:
+            so = sources[j]
             if j in used_sources or sent_gap(so, ct) != 0:
                 continue
             gap = so.start - ct.end if so.start >= ct.end else ct.start - so.end
