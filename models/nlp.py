@@ -15,10 +15,18 @@ _nlp: Any = None
 
 
 def _paragraph_breaks(doc: Any) -> Any:
-    """Start a new sentence after every line break, so no sentence spans two paragraphs."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    """Start a new sentence after every line break, so no sentence spans two paragraphs.
+
+    The starts are set in one array: Token.is_sent_start's setter scans the whole doc for a parse
+    on every call, which took 8.5 s for the 9,000 line breaks of a 100,000-character text.
+    """
+    from spacy.attrs import SENT_START
+
+    starts = [token.i + 1 for token in doc[:-1] if token.is_space and "\n" in token.text]
+    if starts:
+        values = doc.to_array([SENT_START])
+        values[starts] = 1
+        doc.from_array([SENT_START], values)
     return doc
 
 
