@@ -11,6 +11,7 @@ then alphabetically, so the output is deterministic.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 _ENT_EXCLUDE = {
@@ -105,6 +106,7 @@ _GENERIC = {
     "term",
 }
 _MIN_LEN = 3
+MAX_SENTENCE_TOKENS = 1000  # longer sentences give no targets (_noun_chunks)
 
 
 def _usable(tok) -> bool:
@@ -141,6 +143,19 @@ def _phrase(head) -> tuple[tuple[str, ...], str] | None:
     return tuple(t.lemma_.lower() for t in words[:-1]) + (lemma,), " ".join(t.lower_ for t in words)
 
 
+def _noun_chunks(doc) -> Iterable[Any]:
+    """``doc.noun_chunks``, leaving out sentences longer than MAX_SENTENCE_TOKENS.
+
+    spaCy's English noun chunker walks each conjunct's chain of heads, quadratic in one long
+    coordination: "the cat and the cat and ..." without a full stop took 19 s at 100,000
+    characters. No news sentence comes near the limit, so ordinary text gets doc.noun_chunks.
+    """
+    sents = list(doc.sents)
+    if all(len(sent) <= MAX_SENTENCE_TOKENS for sent in sents):
+        return doc.noun_chunks
+    return (chunk for sent in sents if len(sent) <= MAX_SENTENCE_TOKENS for chunk in sent.noun_chunks)
+
+
 def detect_targets(doc, max_targets: int = 5) -> list[str]:
     """Top ``max_targets`` issue phrases of the spaCy ``doc`` (lowercase, in their commonest form)."""
     if max_targets <= 0 or len(doc) == 0:
@@ -148,7 +163,7 @@ def detect_targets(doc, max_targets: int = 5) -> list[str]:
     counts: dict[tuple[str, ...], int] = defaultdict(int)
     first: dict[tuple[str, ...], int] = {}
     forms: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)  # first-seen order kept
-    for chunk in doc.noun_chunks:
+    for chunk in _noun_chunks(doc):
         found = _phrase(chunk.root)
         if found is None:
             continue

@@ -80,3 +80,14 @@ def test_mostly_bare_head_is_not_swallowed_by_a_rare_compound(nlp):
     )
     targets = detect_targets(doc)
     assert targets[0] == "negotiations"
+
+
+def test_an_overlong_sentence_gives_no_targets_and_costs_little(nlp):
+    """spaCy's noun chunker is quadratic in one long coordination; such a sentence is left out."""
+    import time
+
+    long_sentence = "He said that the cat" + " and the cat" * 2000  # one sentence, ~8,000 tokens
+    doc = nlp("The tariff plan worries farmers. The tariff plan was debated.\n" + long_sentence)
+    started = time.perf_counter()
+    assert detect_targets(doc) == ["tariff plan", "farmers"]
+    assert time.perf_counter() - started < 1.0
