@@ -153,7 +153,10 @@ def _noun_chunks(doc) -> Iterable[Any]:
     sents = list(doc.sents)
     if all(len(sent) <= MAX_SENTENCE_TOKENS for sent in sents):
         return doc.noun_chunks
-    return (chunk for sent in sents if len(sent) <= MAX_SENTENCE_TOKENS for chunk in sent.noun_chunks)
+    # the chunker run on each sentence (Span.noun_chunks would chunk the whole doc and filter)
+    chunker = doc.noun_chunks_iterator
+    return (doc[start:end] for sent in sents if len(sent) <= MAX_SENTENCE_TOKENS
+            for start, end, _label in chunker(sent))
 
 
 def detect_targets(doc, max_targets: int = 5) -> list[str]:
