@@ -21,10 +21,9 @@ import ctypes.util
 import logging
 import threading
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
-from .base import CancelToken, DocumentInput, Extractor, Settings, cancelling, current_token
+from .base import CancelToken, DocumentInput, Extractor, Settings, cancelling, check_cancelled, current_token
 from .nlp import load_spacy, parse
 from .steps import (
     Attribute,
@@ -110,12 +109,12 @@ class ClaimPipeline:
         with self._lock, cancelling(token):
             try:
                 steps = self.steps()
-                docs = parse(load_spacy(), [d.text for d in batch], check=partial(_check, token))
+                docs = parse(load_spacy(), [d.text for d in batch], check=check_cancelled)
                 states = [DocState.start(item, doc) for item, doc in zip(batch, docs, strict=True)]
                 for step in steps:
-                    _check(token)
+                    check_cancelled()
                     step(states)
-                _check(token)
+                check_cancelled()
                 return [self._result(s) for s in states]
             finally:
                 _trim_heap()
@@ -125,11 +124,6 @@ class ClaimPipeline:
             id=state.item.id, model=self.model_ref, speakers=state.speakers, claims=state.claims,
             targets=state.targets, speaker_stances=state.speaker_stances,
         )
-
-
-def _check(token: CancelToken | None) -> None:
-    if token is not None:
-        token.check()
 
 
 def _load_trim() -> Any:

@@ -51,17 +51,18 @@ class ScoreStance:
         self.model = model  # models.stance.StanceModel
         # "", "name" or "description": how the model was trained to see the speaker
         self.mode: str = model.speaker_input
+        # favor / against / neutral multipliers for person targets (none: the model's own answer)
+        self.weights: dict[str, float] = getattr(model, "label_weights", None) or {}
 
     def __call__(self, states: Sequence[DocState]) -> None:
         pairs = [p for s in states if s.claims and s.targets for p in self.pairs(s)]
         if not pairs:
             return
         dists = self.model.predict_proba([(p.target, p.text) for p in pairs])
-        weights = getattr(self.model, "label_weights", None) or {}
         for pair, dist in zip(pairs, dists, strict=True):
-            if pair.person and weights:
+            if pair.person and self.weights:
                 # chosen on news claims about people (models/training/stance_priors.py)
-                dist = apply_label_weights(dist, weights)
+                dist = apply_label_weights(dist, self.weights)
             pair.claim.stances.append(self.decide(pair, dist))
 
     def pairs(self, state: DocState) -> list[_Pair]:
