@@ -76,6 +76,11 @@ def _name_hits(doc: Any, target: NameTarget) -> list[tuple[int, int]]:
             continue
         if low == target.surname and tok.text[:1].isupper():
             prev = doc[i - 1] if i > 0 else None
+            if (prev is not None and i >= 2 and _initial(prev.text) and target.first is not None
+                    and doc[i - 2].lower_ == target.first):
+                hits.append((i - 2, i + 1))  # "Donald J. Trump"
+                i += 1
+                continue
             other_first = (prev is not None and prev.pos_ == "PROPN" and prev.text[:1].isupper()
                            and prev.lower_ not in _TITLES and prev.lower_ != target.first)
             if not other_first:
@@ -87,6 +92,11 @@ def _name_hits(doc: Any, target: NameTarget) -> list[tuple[int, int]]:
                 hits.append((i, i + 1))
         i += 1
     return hits
+
+
+def _initial(text: str) -> bool:
+    """A middle initial: "J." (or "J" before the surname)."""
+    return len(text.rstrip(".")) == 1 and text[:1].isupper()
 
 
 def _titles(doc: Any, hits: list[tuple[int, int]]) -> set[tuple[str, ...]]:
@@ -201,6 +211,26 @@ def is_target_speaker(target: NameTarget, speaker_names: set[str] | None) -> boo
         return False
     full = " ".join(target.words)
     return any(name == full or name.split()[-1:] == [target.surname] for name in speaker_names)
+
+
+def own_pronouns(span: Any, refs: set[int]) -> list[Any]:
+    """In a reported claim whose speaker is the target, the third-person pronouns that stand for
+    the speaker ("Trump said he would win": "he"): those of the target's gender, as the pronouns
+    already linked to it in the document show it, with no other person named before them in the
+    claim. Direct quotes are left out by the caller (there "he" is someone else)."""
+    doc = span.doc
+    male = sum(doc[i].lower_ in _MALE for i in refs)
+    female = sum(doc[i].lower_ in _FEMALE for i in refs)
+    if male == female:
+        return []
+    own = _MALE if male > female else _FEMALE
+    out = []
+    for tok in span:
+        if tok.ent_type_ == "PERSON" and tok.i not in refs:
+            break  # someone else is named: later pronouns may be theirs
+        if tok.lower_ in own:
+            out.append(tok)
+    return out
 
 
 _POSSESSIVE = frozenset({"his", "hers"})

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..name_targets import FIRST_PERSON, is_target_speaker, refers, speaker_input, speaker_label, with_names
+from ..name_targets import (
+    FIRST_PERSON,
+    is_target_speaker,
+    own_pronouns,
+    refers,
+    speaker_input,
+    speaker_label,
+    with_names,
+)
 from ..stance import apply_label_weights
 from ..stance_cues import (
     CUE_WEIGHT,
@@ -84,9 +92,14 @@ class ScoreStance:
                     if target not in refs:
                         refs[target] = refers(doc, person)
                     found = [t for t in span if t.i in refs[target]]
+                    own = None
                     if is_target_speaker(person, names.get(claim.speaker_id)):
                         found += [t for t in span if t.lower_ in FIRST_PERSON]  # "I will win"
-                    text_in = with_names(doc, claim.start, claim.end, refs[target], person)
+                        if claim.type == "indirect":  # "Trump said he would win"
+                            own = own_pronouns(span, refs[target])
+                            found += own
+                    text_in = with_names(doc, claim.start, claim.end,
+                                         refs[target] | {t.i for t in own} if own else refs[target], person)
                 else:
                     found = mentions(words, terms) if words is not None and terms is not None else []
                 if not found and scope != "all":

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from models.name_targets import is_target_speaker, name_target, refers, speaker_input, with_names
+from models.name_targets import (
+    is_target_speaker,
+    name_target,
+    own_pronouns,
+    refers,
+    speaker_input,
+    with_names,
+)
 from models.nlp import load_spacy
 from models.stance_cues import denies, swap_polarity, terms_for
 
@@ -67,6 +74,29 @@ def test_the_target_speaking_is_the_target():
     assert is_target_speaker(target, {"trump"})
     assert not is_target_speaker(target, {"ivanka trump's aide"})
     assert not is_target_speaker(target, None)
+
+
+def test_a_middle_initial_keeps_the_name_whole():
+    text = "Leaders in New York honored Donald J. Trump yesterday. Ivanka J. Trump spoke."
+    found = referring("Donald Trump", text)
+    assert (text.index("Trump yesterday"), "Trump") in found
+    assert (text.rindex("Trump"), "Trump") not in found  # another first name before the initial
+
+
+def test_the_target_speaking_of_itself_in_the_third_person():
+    nlp = load_spacy()
+    text = "Donald Trump spoke in Ohio. He said his plan works. Trump said he would be awake for a 3 a.m. call."
+    doc = nlp(text)
+    target = name_target(nlp("Donald Trump"))
+    refs = refers(doc, target)
+    start = text.index("he would")
+    claim = doc.char_span(start, len(text) - 1, alignment_mode="expand")
+    assert [t.text for t in own_pronouns(claim, refs)] == ["he"]
+    other = nlp("Trump spoke in Ohio. He said that Mike Pence thinks he will win.")
+    refs = refers(other, target)
+    span = other.char_span(other.text.index("Mike"), len(other.text) - 1, alignment_mode="expand")
+    assert own_pronouns(span, refs) == []  # "he" after another person named in the claim
+    assert own_pronouns(span, set()) == []  # the target's gender unknown: nothing
 
 
 @pytest.mark.parametrize(
