@@ -85,7 +85,11 @@ class ScoreStance:
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         out: list[_Pair] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))
-        near = self.by_meaning(state, [t for t, terms in target_terms if terms is not None and terms.name is None])
+        # by meaning only for the targets a user wrote: detected targets are the article's own
+        # phrases, which their words find (and matching by meaning costs a pass per phrase)
+        given = set(state.item.targets or ())
+        near = self.by_meaning(state, [t for t, terms in target_terms
+                                       if terms is not None and terms.name is None and t in given])
         for claim in state.claims:
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
             words = words_of(span) if span is not None else None
