@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
     if cfg["JOB_BACKEND"] == "rq":
         from .runner import RQDispatcher
 
-        jobs = Jobs(store, dispatcher=RQDispatcher(store, cfg["REDIS_URL"], lease).start())
+        dispatcher = RQDispatcher(store, cfg["REDIS_URL"], lease, document_seconds=float(cfg["JOB_DOCUMENT_TIMEOUT"]))
+        jobs = Jobs(store, dispatcher=dispatcher.start())
     elif cfg["JOB_WORKER"]:
         from .runner import EmbeddedWorker
 

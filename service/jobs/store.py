@@ -88,6 +88,8 @@ class JobStore(Protocol):
     def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
                error: dict[str, Any] | None) -> None: ...
 
+    def renew(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None: ...
+
     def expired(self) -> list[tuple[str, int]]: ...
 
     def results(self, job_id: str) -> Iterator[str]: ...
@@ -241,6 +243,14 @@ class SQLiteJobStore:
                 (DONE if error is None else ERROR, json.dumps(result, ensure_ascii=False) if result is not None else None,
                  json.dumps(error) if error is not None else None, job_id, index))
             db.execute("UPDATE jobs SET updated = ? WHERE id = ?", (time.time(), job_id))
+
+    def renew(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None:
+        """Extend the leases of documents a worker still holds (those still running)."""
+        if indices:
+            until = time.time() + lease_seconds
+            with self._tx() as db:
+                db.executemany("UPDATE docs SET lease_until = ? WHERE job_id = ? AND idx = ? AND state = ?",
+                               [(until, job_id, idx, RUNNING) for idx in indices])
 
     def expired(self) -> list[tuple[str, int]]:
         rows = self._db().execute("SELECT job_id, idx FROM docs WHERE state = ? AND lease_until < ?",
