@@ -14,6 +14,7 @@ from models import Predictor
 from ..errors import log_exception
 from ..metrics import record_documents
 from ..predict import MAX_BATCH_SIZE, Item, minibatch, run_batch
+from ..redisconn import UNREACHABLE
 from .store import JobStore, Task
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class LeaseKeeper:
             self.held.setdefault(task.job_id, set()).add(task.index)
         self.until = time.monotonic() + limit if limit > 0 else float("inf")
         self.lock = threading.Lock()
+        self.unreachable = False
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._beat, name="job-lease", daemon=True)
 
@@ -94,6 +96,10 @@ class LeaseKeeper:
             try:
                 for job_id, indices in held.items():
                     self.store.renew(job_id, indices, self.lease_seconds)
+            except UNREACHABLE as exc:
+                if not self.unreachable:  # once, not at every beat
+                    log.warning("cannot renew job leases: the store is unreachable (%s)", type(exc).__name__)
+                self.unreachable = True
             except Exception:
                 log_exception(log, "renewing job leases failed")
 
@@ -162,12 +168,13 @@ class RQDispatcher:
     """
 
     def __init__(self, store: Any, redis_url: str, lease_seconds: float,
-                 chunk: int = MAX_BATCH_SIZE, document_seconds: float = 0.0) -> None:
-        from redis import Redis
+                 chunk: int = MAX_BATCH_SIZE, document_seconds: float = 0.0, redis_timeout: float = 5.0) -> None:
         from rq import Queue
 
+        from ..redisconn import connect
+
         self.store = store
-        self.queue = Queue(RQ_QUEUE, connection=Redis.from_url(redis_url))
+        self.queue = Queue(RQ_QUEUE, connection=connect(redis_url, redis_timeout))
         self.lease_seconds = lease_seconds
         self.document_seconds = document_seconds
         self.chunk = chunk
@@ -187,9 +194,17 @@ class RQDispatcher:
             self.store.ticket(job_id, part, message.id)
 
     def _sweep(self) -> None:
+        away = False
         while not self.stop.wait(max(1.0, self.lease_seconds / 2)):
             try:
                 self.sweep()
+                if away:
+                    log.warning("Redis is reachable again; the job sweeper goes on")
+                away = False
+            except UNREACHABLE as exc:
+                if not away:  # once per outage, not once per sweep
+                    log.warning("Redis is unreachable (%s); the job sweeper waits for it", type(exc).__name__)
+                away = True
             except Exception:
                 log_exception(log, "job sweeper iteration failed")
 
@@ -258,7 +273,7 @@ def preload(config: Mapping[str, Any] | None = None) -> None:
         from .store import RedisJobStore
 
         cfg = config_values() if config is None else config
-        _worker_state["store"] = RedisJobStore(cfg["REDIS_URL"])
+        _worker_state["store"] = RedisJobStore(cfg["REDIS_URL"], timeout=float(cfg["REDIS_TIMEOUT"]))
         _worker_state["predictor"] = load_predictor(model_settings(cfg))
         _worker_state["lease"] = float(cfg["JOB_LEASE_SECONDS"])
         _worker_state["seconds"] = float(cfg["JOB_DOCUMENT_TIMEOUT"])

@@ -308,10 +308,10 @@ class RedisJobStore:
     ACTIVE, FINISHED = "claimscope:jobs:active", "claimscope:jobs:finished"
     PARTS = ("meta", "request", "state", "error", "result", "attempts", "lease", "ticket")
 
-    def __init__(self, url: str, ttl: float = 0.0) -> None:
-        import redis
+    def __init__(self, url: str, ttl: float = 0.0, timeout: float = 5.0) -> None:
+        from ..redisconn import connect
 
-        self.redis = redis.Redis.from_url(url)
+        self.redis = connect(url, timeout)
         self.ttl = ttl
         self.indexed = False
 
@@ -514,9 +514,10 @@ class RedisJobStore:
         return purged
 
 
-def open_store(backend: str, sqlite_path: str, redis_url: str, ttl: float = 0.0) -> Any:
+def open_store(backend: str, sqlite_path: str, redis_url: str, ttl: float = 0.0,
+               redis_timeout: float = 5.0) -> Any:
     if backend == "sqlite":
         return SQLiteJobStore(sqlite_path, ttl)
     if backend == "rq":
-        return RedisJobStore(redis_url, ttl)
+        return RedisJobStore(redis_url, ttl, redis_timeout)
     raise ValueError(f"unknown job backend {backend!r}")
