@@ -182,7 +182,7 @@ class SpeakerResolver:
         self._names: dict[str, _Names] = {}  # by speaker type: the speakers rule 4 can merge with
         self._indexed = 0
         # the mentions (and their starts) of each pronoun class and of each nominal group
-        self._classes: dict[str, tuple[list[int], list[_Mention]]] = {}
+        self._classes: dict[str, tuple[list[int], list[int]]] = {}
         self._unordered: set[str] = set()
         self._ents: list[Any] | None = None  # the doc's entities, read once (_ents_in)
         self._ent_starts: list[int] = []
@@ -231,26 +231,25 @@ class SpeakerResolver:
     # -- rules ---------------------------------------------------------------------------
 
     def _antecedent(self, pronoun: str, before: int) -> _Mention | None:
-        """The nearest mention before ``before`` that the pronoun can refer to."""
-        if pronoun in PRONOUNS_PERSON:
-            return self._last("person", before)
-        if pronoun in PRONOUNS_THING:
-            return self._last("thing", before)
-        if pronoun in PRONOUNS_PLURAL | PRONOUNS_SELF:
-            return self._last("any", before)
-        return None
+        """The latest mention before ``before`` that the pronoun can refer to: a person for he/she,
+        an organisation, country, medium or the like for it, any for they/we."""
+        classes = [cls for cls, pronouns in (("person", PRONOUNS_PERSON), ("thing", PRONOUNS_THING),
+                                             ("any", PRONOUNS_PLURAL | PRONOUNS_SELF)) if pronoun in pronouns]
+        found = [n for n in (self._last(cls, before) for cls in classes) if n is not None]
+        return self._mentions[max(found)] if found else None
 
     def _nominal_antecedent(self, group: frozenset[str], before: int) -> Speaker | None:
         found = self._last(f"group{NOMINAL_GROUPS.index(group)}", before)
-        return found.speaker if found is not None else None
+        return self._mentions[found].speaker if found is not None else None
 
-    def _last(self, cls: str, before: int) -> _Mention | None:
-        """The last mention of class ``cls`` (``_add``) that starts before ``before``."""
-        starts, mentions = self._classes.get(cls, ([], []))
+    def _last(self, cls: str, before: int) -> int | None:
+        """The last mention of class ``cls`` (``_add``) that starts before ``before``, as its
+        position in ``_mentions``."""
+        starts, positions = self._classes.get(cls, ([], []))
         if cls in self._unordered:
-            return next((m for m in reversed(mentions) if m.span.start < before), None)
+            return next((n for n in reversed(positions) if self._mentions[n].span.start < before), None)
         at = bisect.bisect_left(starts, before)
-        return mentions[at - 1] if at else None
+        return positions[at - 1] if at else None
 
     def _classify(self, span: Any, root: Any, low: str, head: str) -> tuple[str, bool]:
         """The speaker type a mention suggests, and whether it is a proper name."""
@@ -348,8 +347,8 @@ class SpeakerResolver:
         return speaker
 
     def _add(self, mention: Span, kind: str, head: str, speaker: Speaker) -> Speaker:
-        m = _Mention(mention, kind, head, speaker)
-        self._mentions.append(m)
+        self._mentions.append(_Mention(mention, kind, head, speaker))
+        position = len(self._mentions) - 1
         classes = ["any"]
         if kind == "person":
             classes.append("person")
@@ -357,13 +356,13 @@ class SpeakerResolver:
             classes.append("thing")
         classes += [f"group{n}" for n, group in enumerate(NOMINAL_GROUPS) if head in group]
         for cls in classes:
-            starts, mentions = self._classes.setdefault(cls, ([], []))
+            starts, positions = self._classes.setdefault(cls, ([], []))
             # mentions come in text order (ResolveSpeakers sorts the sources), so each class is
             # sorted by start and ``_last`` bisects it; a caller that resolves out of order gets
             # the scan back for the classes it disordered
             if starts and mention.start < starts[-1]:
                 self._unordered.add(cls)
             starts.append(mention.start)
-            mentions.append(m)
+            positions.append(position)
         speaker.mentions.append(mention)
         return speaker
