@@ -108,7 +108,9 @@ class _Names:
         self.speakers: list[Speaker] = []
         self.words: list[list[str]] = []
         self.by_key: dict[tuple[str, ...], list[int]] = {}
-        self._joined: str | None = None  # the names joined by newlines, rebuilt after a change
+        # the names joined by newlines (each name's words joined by spaces), and where each starts;
+        # extended by ``add``, rebuilt after a rename
+        self._joined = ""
         self._starts: list[int] = []
 
     @staticmethod
@@ -123,11 +125,12 @@ class _Names:
         self.speakers.append(speaker)
         self.words.append(speaker.name.lower().split())
         self._index(len(self.speakers) - 1)
+        self._starts.append(len(self._joined) + 1 if self._starts else 0)
+        self._joined += ("\n" if len(self._starts) > 1 else "") + " ".join(self.words[-1])
 
     def _index(self, pos: int) -> None:
         for key in self._keys(self.words[pos]):
             bisect.insort(self.by_key.setdefault(key, []), pos)
-        self._joined = None
 
     def rename(self, pos: int, name: str) -> None:
         for key in self._keys(self.words[pos]):
@@ -135,6 +138,13 @@ class _Names:
         self.speakers[pos].name = name
         self.words[pos] = name.lower().split()
         self._index(pos)
+        names = [" ".join(w) for w in self.words]
+        self._starts = []
+        at = 0
+        for n in names:
+            self._starts.append(at)
+            at += len(n) + 1
+        self._joined = "\n".join(names)
 
     def _first(self, key: tuple[str, ...]) -> int | None:
         found = self.by_key.get(key)
@@ -158,14 +168,6 @@ class _Names:
         return by_words, by_words is not None
 
     def _containing(self, name: str) -> int | None:
-        if self._joined is None:
-            names = [" ".join(w) for w in self.words]
-            self._starts = []
-            at = 0
-            for n in names:
-                self._starts.append(at)
-                at += len(n) + 1
-            self._joined = "\n".join(names)
         found = self._joined.find(name)
         return None if found < 0 else bisect.bisect_right(self._starts, found) - 1
 
