@@ -27,7 +27,9 @@ A 503 "overloaded" (admission control shedding a burst) is counted apart from th
 Every minute a line gives the RSS of each gunicorn worker, the requests and errors so far and
 the last minute's extract latency. At the end: p50/p95/p99 latency per kind, responses by
 status per kind, job completion times, and whether RSS stayed flat after the warm-up (the
-largest RSS after it at most 10% above the RSS at its end) and at most 1 GB per worker.
+largest RSS after it at most 10% above the RSS at its end) and at most 1 GB per worker, with
+the least-squares slope of RSS after the warm-up and its mean per 10 minutes (one sample a
+minute swings by 100 MB or more with the request in flight, so look at the trend too).
 """
 
 from __future__ import annotations
@@ -244,6 +246,15 @@ class Traffic:
             return len(self.jobs)
 
 
+def _slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of ys over xs (0 with fewer than two points)."""
+    if len(xs) < 2:
+        return 0.0
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
+
+
 def _code(response: requests.Response) -> str | None:
     try:
         return str(response.json()["error"]["code"])
@@ -443,11 +454,17 @@ def report(stats: Stats, samples: list[tuple[float, dict[int, float]]], completi
         if not series:
             continue
         top = max(series)
+        minutes = [t / 60 for t, s in samples if t > warm_seconds and pid in s]
+        slope = _slope(minutes, series) * 60
+        tens = [statistics.mean(v) for v in (series[i:i + 10] for i in range(0, len(series), 10))]
         rss[str(pid)] = {"after_warmup_mb": round(base, 1), "max_mb": round(top, 1), "end_mb": round(series[-1], 1),
+                         "min_mb": round(min(series), 1), "slope_mb_per_hour": round(slope, 1),
+                         "mean_per_10_minutes_mb": [round(m, 1) for m in tens],
                          "flat": top <= base * (1 + FLAT_TOLERANCE), "under_1gb": top <= RSS_LIMIT_MB}
         print(f"worker {pid}: RSS {base:.0f} MB after the warm-up, max {top:.0f} MB, end {series[-1]:.0f} MB: "
               f"{'flat' if rss[str(pid)]['flat'] else 'GREW'} (max <= +{FLAT_TOLERANCE:.0%}), "
-              f"{'<=' if top <= RSS_LIMIT_MB else '>'} 1 GB")
+              f"{'<=' if top <= RSS_LIMIT_MB else '>'} 1 GB; min {min(series):.0f} MB, least-squares slope "
+              f"{slope:+.0f} MB/hour, means per 10 minutes {' '.join(f'{m:.0f}' for m in tens)} MB")
     if restarts:
         print("worker restarts: " + "; ".join(restarts))
     return {"latency_s": latency, "status": statuses, "unexpected": dict(stats.unexpected), "shed": stats.shed,
