@@ -26,10 +26,10 @@ documents they carry add up to that rate. Each request is one of:
 A 503 "overloaded" (admission control shedding a burst) is counted apart from the errors.
 Every minute a line gives the RSS of each gunicorn worker, the requests and errors so far and
 the last minute's extract latency. At the end: p50/p95/p99 latency per kind, responses by
-status per kind, job completion times, and whether RSS stayed flat after the warm-up (the
-largest RSS after it at most 10% above the RSS at its end) and at most 1 GB per worker, with
-the least-squares slope of RSS after the warm-up and its mean per 10 minutes (one sample a
-minute swings by 100 MB or more with the request in flight, so look at the trend too).
+status per kind, job completion times, and whether RSS stayed flat after the warm-up (the mean
+of its last 10 minutes at most 5% above the mean of its first 10; a single sample swings by
+100 MB or more with the request in flight) and at most 1 GB per worker, with the least-squares
+slope of RSS after the warm-up and its mean per 10 minutes.
 """
 
 from __future__ import annotations
@@ -59,7 +59,11 @@ BATCH_DOCS, JOB_DOCS = 4, 3
 # share of requests of each kind, and the documents each carries (what the rate counts)
 MIX = {"extract": (0.50, 1), "batch": (0.10, BATCH_DOCS), "job": (0.10, JOB_DOCS),
        "bad_json": (0.08, 0), "nested": (0.08, 0), "oversize": (0.06, 0), "wrong_type": (0.08, 0)}
-FLAT_TOLERANCE = 0.10  # largest RSS after the warm-up at most this far above the RSS at its end
+# RSS is flat when the mean of its last 10 samples (minutes) is at most this far above the mean of
+# its first 10 after the warm-up: one sample swings by 100 MB or more with the request in flight,
+# so a single sample is no baseline
+FLAT_TOLERANCE = 0.05
+WINDOW = 10
 RSS_LIMIT_MB = 1024.0
 NESTED = "[" * 5000 + "]" * 5000
 
@@ -457,14 +461,18 @@ def report(stats: Stats, samples: list[tuple[float, dict[int, float]]], completi
         minutes = [t / 60 for t, s in samples if t > warm_seconds and pid in s]
         slope = _slope(minutes, series) * 60
         tens = [statistics.mean(v) for v in (series[i:i + 10] for i in range(0, len(series), 10))]
+        first, last = statistics.mean(series[:WINDOW]), statistics.mean(series[-WINDOW:])
         rss[str(pid)] = {"after_warmup_mb": round(base, 1), "max_mb": round(top, 1), "end_mb": round(series[-1], 1),
                          "min_mb": round(min(series), 1), "slope_mb_per_hour": round(slope, 1),
                          "mean_per_10_minutes_mb": [round(m, 1) for m in tens],
-                         "flat": top <= base * (1 + FLAT_TOLERANCE), "under_1gb": top <= RSS_LIMIT_MB}
-        print(f"worker {pid}: RSS {base:.0f} MB after the warm-up, max {top:.0f} MB, end {series[-1]:.0f} MB: "
-              f"{'flat' if rss[str(pid)]['flat'] else 'GREW'} (max <= +{FLAT_TOLERANCE:.0%}), "
-              f"{'<=' if top <= RSS_LIMIT_MB else '>'} 1 GB; min {min(series):.0f} MB, least-squares slope "
-              f"{slope:+.0f} MB/hour, means per 10 minutes {' '.join(f'{m:.0f}' for m in tens)} MB")
+                         "first_last_mean_mb": [round(first, 1), round(last, 1)],
+                         "flat": last <= first * (1 + FLAT_TOLERANCE), "under_1gb": top <= RSS_LIMIT_MB}
+        print(f"worker {pid}: RSS {base:.0f} MB after the warm-up, then {min(series):.0f}-{top:.0f} MB, "
+              f"{series[-1]:.0f} MB at the end; mean of the first {WINDOW} minutes after the warm-up "
+              f"{first:.0f} MB, of the last {WINDOW} {last:.0f} MB: "
+              f"{'flat' if rss[str(pid)]['flat'] else 'GREW'} (at most +{FLAT_TOLERANCE:.0%}); "
+              f"{'<=' if top <= RSS_LIMIT_MB else '>'} 1 GB; least-squares slope {slope:+.0f} MB/hour, "
+              f"means per 10 minutes {' '.join(f'{m:.0f}' for m in tens)} MB")
     if restarts:
         print("worker restarts: " + "; ".join(restarts))
     return {"latency_s": latency, "status": statuses, "unexpected": dict(stats.unexpected), "shed": stats.shed,
