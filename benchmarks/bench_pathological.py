@@ -8,6 +8,8 @@ Kinds (each text cut to the size in characters):
     no_punct    "He said that the cat and the cat and ..." with no sentence end at all
     quotes      quote marks everywhere: '"yes" "no" ...' (10,000 quote marks at ~35k characters)
     said        short attributed sentences: "Smith said no. Jones said yes. ..."
+    names       the same with distinct people: "Anna Abbott said no. Boris Abbott said no. ..."
+                (5,400 first name and surname pairs: about 5,000 distinct speakers at 110,000 characters)
     newlines    one newline every 11 characters (20,000 newlines at ~220k characters)
     paragraph   the seed article's sentences as one huge paragraph (no line breaks)
 
@@ -30,8 +32,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "ukraine-negotiations.txt"
-KINDS = ("no_punct", "quotes", "said", "newlines", "paragraph")
+KINDS = ("no_punct", "quotes", "said", "names", "newlines", "paragraph")
 NAMES = ("Smith", "Jones", "Lee", "Brown", "Garcia", "Miller", "Davis", "Wilson")
+FIRST = ("Anna Boris Carla David Elena Frank Grace Henry Irene James Karen Louis Maria Nathan Olga Peter "
+         "Quinn Rosa Samuel Tanya Ursula Victor Wendy Xavier Yvonne Zachary Alice Brian Chloe Daniel Emma "
+         "Felix Gloria Hugo Ingrid Jonas Klara Leon Mona Nils Oscar Paula Ralph Sofia Thomas Uma Vera "
+         "Walter Yusuf Zoe").split()
+LAST = ("Abbott Baker Carter Dawson Ellis Fischer Garner Hughes Ingram Jensen Keller Lambert Morgan Nolan "
+        "Owens Parker Quincy Reed Sutton Turner Underwood Vaughn Walsh Young Zimmerman Adler Bishop Coleman "
+        "Dixon Emerson Foster Gibson Harper Irving Jordan Kramer Lawson Mercer Norris Olsen Porter Ramsey "
+        "Sawyer Thornton Upton Vance Webster Yates Ziegler Ashford Barton Chandler Dalton Everett Fleming "
+        "Griffin Hayes Ivers Jarvis Kendall Lowell Malone Newman Osborne Pearson Reeves Shelton Tucker "
+        "Vernon Whitaker Arnold Bradley Crawford Donovan Eaton Fletcher Graham Holland Jennings Knight "
+        "Lindsey Mathews Nash Oliver Palmer Rhodes Stanton Townsend Wallace Wheeler Ayers Blake Conway "
+        "Doyle Elliott Frost Gordon Hale Kirby Lyons Marsh Pratt Rowe Sharp Tate Wade Bauer Cross").split()
 
 
 def build(kind: str, size: int) -> str:
@@ -42,6 +56,9 @@ def build(kind: str, size: int) -> str:
         text = '"yes" "no" ' * (size // 11 + 1)
     elif kind == "said":
         text = "".join(f"{NAMES[i % len(NAMES)]} said no. " for i in range(size // 14 + 1))
+    elif kind == "names":
+        people = [f"{first} {last}" for last in LAST for first in FIRST]
+        text = "".join(f"{people[i % len(people)]} said no. " for i in range(size // 20 + 1))
     elif kind == "newlines":
         text = "He said it\n" * (size // 11 + 1)
     elif kind == "paragraph":

@@ -91,13 +91,34 @@ def build_spacy(speed_up_rules: bool = True) -> Any:
     return nlp
 
 
+# Texts longer than this are parsed in pieces of at most PIECE_CHARS (see ``parse``). No news
+# article comes near it (the longest PolNeAR article has 34,309 characters, dev 22,068).
+LONG_TEXT_CHARS = 50_000
+PIECE_CHARS = 20_000
+
+
 def parse(nlp: Any, texts: Sequence[str], check: Callable[[], None] | None = None) -> list[Any]:
     """The docs ``nlp.pipe(texts)`` gives, made component by component over the whole list (as
     pipe does, in batches of ``nlp.batch_size``), with ``check`` called between components.
 
-    A cancelled prediction then stops within one component: on a 200,000-character text with no
-    full stop the whole parse took 7 s (2 CPUs), its longest component (ner) about 3 s.
+    A cancelled prediction then stops within one component. One component's call cannot be
+    interrupted, and on a 200,000-character text with no full stop the whole parse took 7 s
+    (2 CPUs), the ner component alone about 3 s. So a text over LONG_TEXT_CHARS is parsed in
+    pieces of at most PIECE_CHARS, cut at the last line break before the limit (else the last
+    sentence end, else the last space), with ``check`` between pieces too, and the pieces' docs
+    are joined into one (``Doc.from_docs``: same text, offsets and annotations). Each piece's
+    parse is about a tenth of the whole, so a cancelled parse stops within a few tenths of a
+    second. The pipeline sees nothing across a cut (a sentence starts there), the price of
+    texts that long; shorter ones, every news article, are parsed whole as before.
     """
+    long = {i for i, t in enumerate(texts) if len(t) > LONG_TEXT_CHARS}
+    if not long:
+        return _parse_whole(nlp, texts, check)
+    whole = iter(_parse_whole(nlp, [t for i, t in enumerate(texts) if i not in long], check))
+    return [_parse_in_pieces(nlp, t, check) if i in long else next(whole) for i, t in enumerate(texts)]
+
+
+def _parse_whole(nlp: Any, texts: Sequence[str], check: Callable[[], None] | None) -> list[Any]:
     docs = [nlp.make_doc(t) for t in texts]
     for _name, proc in nlp.pipeline:
         if check is not None:
@@ -107,6 +128,37 @@ def parse(nlp: Any, texts: Sequence[str], check: Callable[[], None] | None = Non
         else:
             docs = [proc(doc) for doc in docs]
     return docs
+
+
+def _parse_in_pieces(nlp: Any, text: str, check: Callable[[], None] | None) -> Any:
+    from spacy.tokens import Doc
+
+    docs = [doc for piece in pieces(text, PIECE_CHARS) for doc in _parse_whole(nlp, [piece], check)]
+    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    if joined.text != text:  # cannot happen (the pieces cover the text): parse it whole then
+        return _parse_whole(nlp, [text], check)[0]
+    return joined
+
+
+def pieces(text: str, size: int) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` characters, each cut after the
+    last line break in its window, else after the last sentence end (". ", "? ", "! "), else
+    after the last space, else at ``size``; the pieces join back into ``text``."""
+    out = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = window.rfind("\n") + 1
+        if cut <= 0:
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! ")) + 2
+        if cut <= 1:
+            cut = window.rfind(" ") + 1
+        if cut <= 0:
+            cut = size
+        out.append(window[:cut])
+        start += cut
+    out.append(text[start:])
+    return out
 
 
 @dataclass(frozen=True)

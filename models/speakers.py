@@ -9,6 +9,14 @@ Rules, in order, for each source mention (in text order):
 4. names merge when one is contained in the other ("Zelensky" = "Volodymyr Zelensky");
 5. anything else ("a senior U.S. official") is a speaker of its own, with an affiliation when a
    country or organisation is named inside the mention.
+
+Cost: each mention is resolved by look-ups (``_Names`` for rule 4, the last mention of each
+kind and nominal group for rules 1 and 2), not by a scan of the speakers or mentions so far, so
+a document's resolution is linear in its mentions. The one search left, rule 4's "contained in a
+longer name", runs over the names of at most MAX_SPEAKERS speakers: past that many, a new speaker
+is typed "unknown" and no later mention merges with it (it stays unresolved beyond its own
+mention). News articles have a few dozen speakers; the cap only bites on pathological texts
+(thousands of "Firstname Lastname said no." sentences).
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ from .types import Offsets, Span, Speaker
 
 _DETERMINERS = ("the ", "this ", "that ", "these ", "those ")
 _PLURAL_KINDS = {"organization", "country", "media", "other", "unknown"}
+# speakers a later name can merge with, per document (see the module docstring)
+MAX_SPEAKERS = 1000
 
 
 @dataclass
@@ -84,6 +94,84 @@ def _group(head: str) -> frozenset[str] | None:
     return None
 
 
+class _Names:
+    """The speakers of one type that a name can merge with (rule 4), in the order they were made.
+
+    ``find`` returns the first of them that the rule matches, as a scan in that order would:
+    the same words, the same surname (a person, unless both names have first names and those
+    differ), or a name of two words or more contained in the speaker's name. The first two are
+    look-ups by key (``_keys``); containment is one ``str.find`` over the names joined by
+    newlines (a name holds no newline once split into words).
+    """
+
+    def __init__(self) -> None:
+        self.speakers: list[Speaker] = []
+        self.words: list[list[str]] = []
+        self.by_key: dict[tuple[str, ...], list[int]] = {}
+        # the names joined by newlines (each name's words joined by spaces), and where each starts;
+        # extended by ``add``, rebuilt after a rename
+        self._joined = ""
+        self._starts: list[int] = []
+
+    @staticmethod
+    def _keys(words: list[str]) -> list[tuple[str, ...]]:
+        if not words:
+            return [("empty",)]
+        keys: list[tuple[str, ...]] = [("exact", " ".join(words)), ("last", words[-1])]
+        keys.append(("last1", words[-1]) if len(words) == 1 else ("first_last", words[0], words[-1]))
+        return keys
+
+    def add(self, speaker: Speaker) -> None:
+        self.speakers.append(speaker)
+        self.words.append(speaker.name.lower().split())
+        self._index(len(self.speakers) - 1)
+        self._starts.append(len(self._joined) + 1 if self._starts else 0)
+        self._joined += ("\n" if len(self._starts) > 1 else "") + " ".join(self.words[-1])
+
+    def _index(self, pos: int) -> None:
+        for key in self._keys(self.words[pos]):
+            bisect.insort(self.by_key.setdefault(key, []), pos)
+
+    def rename(self, pos: int, name: str) -> None:
+        for key in self._keys(self.words[pos]):
+            self.by_key[key].remove(pos)
+        self.speakers[pos].name = name
+        self.words[pos] = name.lower().split()
+        self._index(pos)
+        names = [" ".join(w) for w in self.words]
+        self._starts = []
+        at = 0
+        for n in names:
+            self._starts.append(at)
+            at += len(n) + 1
+        self._joined = "\n".join(names)
+
+    def _first(self, key: tuple[str, ...]) -> int | None:
+        found = self.by_key.get(key)
+        return found[0] if found else None
+
+    def find(self, words: list[str], person: bool) -> tuple[int | None, bool]:
+        """The position of the first speaker the name ``words`` merges with, and whether it
+        matched by words or surname (True) or by containment (False); (None, False): none."""
+        if not words:
+            return self._first(("empty",)), True
+        if not person:
+            candidates = [self._first(("exact", " ".join(words)))]
+        elif len(words) == 1:
+            candidates = [self._first(("last", words[-1]))]
+        else:  # a surname alone, or the same first name and surname (the same words among them)
+            candidates = [self._first(("last1", words[-1])), self._first(("first_last", words[0], words[-1]))]
+        by_words = min((c for c in candidates if c is not None), default=None)
+        contained = self._containing(" ".join(words)) if len(words) > 1 else None
+        if contained is not None and (by_words is None or contained < by_words):
+            return contained, False
+        return by_words, by_words is not None
+
+    def _containing(self, name: str) -> int | None:
+        found = self._joined.find(name)
+        return None if found < 0 else bisect.bisect_right(self._starts, found) - 1
+
+
 class SpeakerResolver:
     """Resolves the sources of one document's attributions to speaker entities."""
 
@@ -93,6 +181,11 @@ class SpeakerResolver:
         self.speakers: list[Speaker] = []
         self._mentions: list[_Mention] = []
         self._by_key: dict[str, Speaker] = {}
+        self._names: dict[str, _Names] = {}  # by speaker type: the speakers rule 4 can merge with
+        self._indexed = 0
+        # the mentions (and their starts) of each pronoun class and of each nominal group
+        self._classes: dict[str, tuple[list[int], list[int]]] = {}
+        self._unordered: set[str] = set()
         self._ents: list[Any] | None = None  # the doc's entities, read once (_ents_in)
         self._ent_starts: list[int] = []
 
@@ -140,22 +233,25 @@ class SpeakerResolver:
     # -- rules ---------------------------------------------------------------------------
 
     def _antecedent(self, pronoun: str, before: int) -> _Mention | None:
-        for m in reversed(self._mentions):
-            if m.span.start >= before:
-                continue
-            if pronoun in PRONOUNS_PERSON and m.kind == "person":
-                return m
-            if pronoun in PRONOUNS_THING and m.kind in _PLURAL_KINDS:
-                return m
-            if pronoun in PRONOUNS_PLURAL | PRONOUNS_SELF:
-                return m
-        return None
+        """The latest mention before ``before`` that the pronoun can refer to: a person for he/she,
+        an organisation, country, medium or the like for it, any for they/we."""
+        classes = [cls for cls, pronouns in (("person", PRONOUNS_PERSON), ("thing", PRONOUNS_THING),
+                                             ("any", PRONOUNS_PLURAL | PRONOUNS_SELF)) if pronoun in pronouns]
+        found = [n for n in (self._last(cls, before) for cls in classes) if n is not None]
+        return self._mentions[max(found)] if found else None
 
     def _nominal_antecedent(self, group: frozenset[str], before: int) -> Speaker | None:
-        for m in reversed(self._mentions):
-            if m.span.start < before and m.head in group:
-                return m.speaker
-        return None
+        found = self._last(f"group{NOMINAL_GROUPS.index(group)}", before)
+        return self._mentions[found].speaker if found is not None else None
+
+    def _last(self, cls: str, before: int) -> int | None:
+        """The last mention of class ``cls`` (``_add``) that starts before ``before``, as its
+        position in ``_mentions``."""
+        starts, positions = self._classes.get(cls, ([], []))
+        if cls in self._unordered:
+            return next((n for n in reversed(positions) if self._mentions[n].span.start < before), None)
+        at = bisect.bisect_left(starts, before)
+        return positions[at - 1] if at else None
 
     def _classify(self, span: Any, root: Any, low: str, head: str) -> tuple[str, bool]:
         """The speaker type a mention suggests, and whether it is a proper name."""
@@ -187,18 +283,13 @@ class SpeakerResolver:
         ents = [e for e in self._ents_in(span) if e.label_ in {"PERSON", "ORG", "GPE", "NORP"}]
         name = ents[-1].text if ents and kind == "person" else _strip_det(mention.text)
         tokens = name.lower().split()
-        for sp in self.speakers:
-            if sp.type != kind or sp.canonical is not None and sp.canonical.startswith("country:"):
-                continue
-            other = sp.name.lower().split()
-            # one surname, two first names: "Bill Clinton" is not "Hillary Clinton"
-            relatives = len(tokens) > 1 and len(other) > 1 and tokens[0] != other[0]
-            if tokens == other or kind == "person" and tokens and other and tokens[-1] == other[-1] and not relatives:
-                if len(tokens) > len(other):
-                    sp.name = name
-                return sp
-            if len(tokens) > 1 and " ".join(tokens) in " ".join(other):
-                return sp
+        names = self._names.get(kind)
+        # one surname, two first names: "Bill Clinton" is not "Hillary Clinton" (_Names.find)
+        pos, by_words = names.find(tokens, kind == "person") if names is not None else (None, False)
+        if names is not None and pos is not None:
+            if by_words and len(tokens) > len(names.words[pos]):
+                names.rename(pos, name)
+            return names.speakers[pos]
         speaker = self._new(name, kind)
         if kind == "person" and span is not None:
             speaker.affiliation = self._affiliation(span, skip_ents=True)
@@ -236,20 +327,44 @@ class SpeakerResolver:
             out.append(ent)
         return out
 
-    def _new(self, name: str, kind: str) -> Speaker:
+    def _new(self, name: str, kind: str, mergeable: bool = True) -> Speaker:
+        """A new speaker; ``mergeable``: later names may merge with it (rule 4), up to MAX_SPEAKERS
+        of them, after which a new speaker is typed "unknown" and merges with nothing."""
+        if mergeable and self._indexed >= MAX_SPEAKERS:
+            kind, mergeable = "unknown", False
         speaker = Speaker(id=f"s{len(self.speakers) + 1}", name=name, type=kind)
         self.speakers.append(speaker)
+        if mergeable:
+            self._indexed += 1
+            self._names.setdefault(kind, _Names()).add(speaker)
         return speaker
 
     def _keyed(self, key: str, name: str, kind: str) -> Speaker:
         speaker = self._by_key.get(key)
         if speaker is None:
-            speaker = self._new(name, kind)
+            # a state, found by its key: names never merge with it
+            speaker = self._new(name, kind, mergeable=False)
             speaker.canonical = key
             self._by_key[key] = speaker
         return speaker
 
     def _add(self, mention: Span, kind: str, head: str, speaker: Speaker) -> Speaker:
         self._mentions.append(_Mention(mention, kind, head, speaker))
+        position = len(self._mentions) - 1
+        classes = ["any"]
+        if kind == "person":
+            classes.append("person")
+        if kind in _PLURAL_KINDS:
+            classes.append("thing")
+        classes += [f"group{n}" for n, group in enumerate(NOMINAL_GROUPS) if head in group]
+        for cls in classes:
+            starts, positions = self._classes.setdefault(cls, ([], []))
+            # mentions come in text order (ResolveSpeakers sorts the sources), so each class is
+            # sorted by start and ``_last`` bisects it; a caller that resolves out of order gets
+            # the scan back for the classes it disordered
+            if starts and mention.start < starts[-1]:
+                self._unordered.add(cls)
+            starts.append(mention.start)
+            positions.append(position)
         speaker.mentions.append(mention)
         return speaker

@@ -73,10 +73,13 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     """Run an RQ worker for the scale-out job backend."""
-    from redis import Redis
+    import logging
+    import time
+
     from rq import Queue, SimpleWorker
 
     from .jobs.runner import RQ_QUEUE, preload
+    from .redisconn import UNREACHABLE, connect
 
     config: dict[str, Any] = {**config_values(), "REDIS_URL": args.redis_url, "MODELS": args.models,
                               "EXTRACTOR": args.extractor, "TORCH_THREADS": args.threads,
@@ -84,11 +87,29 @@ def _worker(args: argparse.Namespace) -> int:
     # the models load before the first job is taken, so a dequeued job is leased within
     # milliseconds (a job taken by a worker that then dies is handed out again by the sweeper)
     preload(config)
-    connection = Redis.from_url(args.redis_url)
-    # SimpleWorker runs jobs in this process, so the models load once, not once per job
-    worker = SimpleWorker([Queue(RQ_QUEUE, connection=connection)], connection=connection)
-    worker.work(burst=args.burst, with_scheduler=False)
-    return 0
+    # RQ sets the read timeout itself (longer than its blocking dequeue); connecting is bounded here
+    connection = connect(args.redis_url, float(config["REDIS_TIMEOUT"]), read_timeout=False)
+    queue = Queue(RQ_QUEUE, connection=connection)
+    log = logging.getLogger("claimscope.worker")
+    wait = 1.0
+    while True:
+        started = time.monotonic()
+        try:
+            # SimpleWorker runs jobs in this process, so the models load once, not once per job
+            worker = SimpleWorker([queue], connection=connection)
+            worker.work(burst=args.burst, with_scheduler=False)
+            if args.burst or worker._shutdown_requested_date is not None:
+                return 0
+            # RQ quits its loop on an error it does not handle (Redis going away in the middle of
+            # a job among them): the documents of that job keep their leases, which run out, and
+            # the API's sweeper sends them again; this process waits for Redis and works on
+        except UNREACHABLE as exc:
+            log.warning("Redis is unreachable (%s); the worker starts again in %.0f s", type(exc).__name__, wait)
+        else:
+            log.warning("the RQ worker stopped; it starts again in %.0f s", wait)
+        wait = 1.0 if time.monotonic() - started > 60 else wait  # a new outage starts the backoff over
+        time.sleep(wait)
+        wait = min(wait * 2, 30.0)
 
 
 def _serve(args: argparse.Namespace) -> int:

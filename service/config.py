@@ -74,6 +74,8 @@ class Config:
     JOB_BACKEND = os.environ.get("CLAIMSCOPE_JOB_BACKEND", "sqlite")
     JOB_DB = os.environ.get("CLAIMSCOPE_JOB_DB", "var/jobs.sqlite3")
     REDIS_URL = os.environ.get("CLAIMSCOPE_REDIS_URL", "redis://127.0.0.1:6379/0")
+    # seconds to wait for Redis to connect or reply before giving up (then job endpoints answer 503)
+    REDIS_TIMEOUT = _float("CLAIMSCOPE_REDIS_TIMEOUT", 5.0)
     JOB_WORKER = _bool("CLAIMSCOPE_JOB_WORKER", True)
     JOB_LEASE_SECONDS = _float("CLAIMSCOPE_JOB_LEASE_SECONDS", 60.0)
     JOB_MAX_DOCUMENTS = _int("CLAIMSCOPE_JOB_MAX_DOCUMENTS", 10_000)

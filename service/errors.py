@@ -12,7 +12,8 @@ Exception tree (each carries its HTTP status):
     ├── RateLimited (429)           the key's (or address's) token bucket is empty
     ├── NotReady (503)              models still loading or failed to load
     ├── Overloaded (503)            admission control: too many predictions in flight
-    └── TimedOut (503)              the prediction took longer than the request timeout
+    ├── TimedOut (503)              the prediction took longer than the request timeout
+    └── JobsUnavailable (503)       the job store (Redis) cannot be reached; with Retry-After
 
 Every error the service raises to a client is one of these, defined here, so that the tree above
 is the whole list. werkzeug's HTTPExceptions (404, 405, 413, ...) go through the same handler, and anything else
@@ -103,6 +104,15 @@ class TimedOut(APIError):
     code = "timeout"
 
 
+class JobsUnavailable(APIError):
+    status_code = 503
+    code = "jobs_unavailable"
+    RETRY_AFTER = "10"  # seconds: a restarted Redis is usually back within that
+
+    def __init__(self, message: str = "The job store is unreachable; retry later.") -> None:
+        super().__init__(message, headers={"Retry-After": self.RETRY_AFTER})
+
+
 _HTTP_CODES = {
     400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
     415: "unsupported_media_type", 429: "too_many_requests", 503: "not_ready",
@@ -144,10 +154,15 @@ def _respond(status: int, body: dict[str, Any], headers: dict[str, str] | None =
     return response
 
 
+def api_error_response(err: APIError) -> Response:
+    """The response of an APIError (for handlers that turn another exception into one)."""
+    return _respond(err.status_code, err.to_dict(), err.headers)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(APIError)
     def _api_error(err: APIError) -> Response:
-        return _respond(err.status_code, err.to_dict(), err.headers)
+        return api_error_response(err)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Response:

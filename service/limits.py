@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import sqlite3
 import threading
@@ -35,8 +36,10 @@ from flask import Flask, current_app, g, request
 from models import CancelToken, cancelling
 
 from .errors import Overloaded, RateLimited, TimedOut, Unauthorized
+from .redisconn import UNREACHABLE, connect
 from .sqlite import connect_wal
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 # the routes behind the API key and the rate limit (the OpenAPI document lists 401 and 429 on them)
 PROTECTED_PREFIXES = ("/v1/extract", "/v1/jobs")
@@ -125,18 +128,29 @@ return tostring(wait)
 
 
 class RedisTokenBucket:
-    """Buckets in Redis, shared by all workers on all hosts (one atomic script per take)."""
+    """Buckets in Redis, shared by all workers on all hosts (one atomic script per take).
 
-    def __init__(self, url: str, per_minute: float, burst: float | None = None) -> None:
-        import redis
+    While Redis is unreachable every request is let through (a warning is logged once a minute):
+    the rate limit guards the service's capacity, which admission control guards too, and
+    /v1/extract does not otherwise need Redis, so it keeps working through a Redis outage.
+    """
 
+    def __init__(self, url: str, per_minute: float, burst: float | None = None, timeout: float = 5.0) -> None:
         self.rate = per_minute / 60.0
         self.capacity = burst if burst is not None else max(1.0, per_minute)
-        self.redis = redis.Redis.from_url(url)
+        self.redis = connect(url, timeout)
         self._take = self.redis.register_script(_REDIS_TAKE)
+        self._warned = 0.0
 
     def take(self, key: str) -> float:
-        return float(self._take(keys=[f"claimscope:ratelimit:{key}"], args=[self.rate, self.capacity]))
+        try:
+            return float(self._take(keys=[f"claimscope:ratelimit:{key}"], args=[self.rate, self.capacity]))
+        except UNREACHABLE as exc:
+            if time.monotonic() - self._warned > 60:
+                self._warned = time.monotonic()
+                log.warning("Redis is unreachable (%s); requests pass without a rate limit until it is back",
+                            type(exc).__name__)
+            return 0.0
 
 
 def make_bucket(cfg: Any) -> Any:
@@ -150,7 +164,7 @@ def make_bucket(cfg: Any) -> Any:
     if store == "sqlite":
         return SQLiteTokenBucket(cfg["RATE_LIMIT_DB"], per_minute)
     if store == "redis":
-        return RedisTokenBucket(cfg["REDIS_URL"], per_minute)
+        return RedisTokenBucket(cfg["REDIS_URL"], per_minute, timeout=float(cfg.get("REDIS_TIMEOUT", 5.0)))
     raise ValueError(f"unknown rate-limit store {store!r}; expected memory, sqlite or redis")
 
 

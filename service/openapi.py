@@ -101,6 +101,9 @@ def build_spec() -> dict[str, Any]:
                       "404": {"description": "The sample article is not installed.",
                               "content": _json("Error")}},
     }})
+    # every job endpoint: the job store (Redis, with the RQ backend) cannot be reached
+    store_down = {"503": {"description": "jobs_unavailable: the job store cannot be reached; retry after "
+                                         "Retry-After seconds.", "content": _json("Error"), "headers": _RETRY_AFTER}}
     spec.path("/v1/jobs", operations={"post": {
         "summary": "Submit documents for asynchronous extraction.",
         "operationId": "createJob",
@@ -109,11 +112,11 @@ def build_spec() -> dict[str, Any]:
             "application/x-ndjson": {"schema": {"type": "string", "description": "One extract request per line."}},
         }},
         "responses": {"202": {"description": "Accepted; poll links.self.", "content": _json("JobOut")},
-                      **_errors("400", "413", "415", "422")},
+                      **_errors("400", "413", "415", "422"), **store_down},
     }})
     job_id = [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}]
     no_job = {"404": {"description": "No such job, or it was created with another API key.",
-                      "content": _json("Error")}}
+                      "content": _json("Error")}, **store_down}
     spec.path("/v1/jobs/{job_id}", parameters=job_id, operations={"get": {
         "summary": "Report a job's status and progress.", "operationId": "getJob",
         "responses": {"200": {"description": "Job status.", "content": _json("JobOut")}, **no_job},

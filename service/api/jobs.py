@@ -4,19 +4,33 @@ other key gets the same 404 as for an unknown id."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
-from ..errors import JobNotFound, UnsupportedMediaType, ValidationFailed
+from ..errors import JobNotFound, JobsUnavailable, UnsupportedMediaType, ValidationFailed, api_error_response
 from ..jobs import JobInfo
 from ..jobs.ext import get_jobs
 from ..limits import owner
 from ..predict import Entry, bad_json, check
+from ..redisconn import UNREACHABLE
 from .extract import json_body
 
+log = logging.getLogger(__name__)
 bp = Blueprint("jobs", __name__, url_prefix="/v1")
+
+
+def _unreachable(exc: Exception) -> Response:
+    """503 jobs_unavailable with Retry-After when the job store (Redis) cannot be reached."""
+    log.warning("job store unreachable (%s): %s %s answered 503", type(exc).__name__, request.method, request.path)
+    return api_error_response(JobsUnavailable())
+
+
+for _exc in UNREACHABLE:
+    bp.register_error_handler(_exc, _unreachable)
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/json-lines", "text/jsonl"}
 
 
@@ -69,7 +83,11 @@ def create_job() -> Response:
             entries.append(check(raw))
     jobs = get_jobs()
     job_id = jobs.store.create(entries, owner=owner())
-    jobs.submitted(job_id, [i for i, (_, err) in enumerate(entries) if err is None])
+    try:
+        jobs.submitted(job_id, [i for i, (_, err) in enumerate(entries) if err is None])
+    except UNREACHABLE as exc:
+        # the job is stored: the RQ sweeper sends documents that have no message a lease later
+        log.warning("job %s stored but not enqueued (%s); the sweeper will send it", job_id, type(exc).__name__)
     info = jobs.store.get(job_id)
     body = {**info.to_dict(), **_links(job_id)}
     response = Response(json.dumps(body), status=202, mimetype="application/json")
@@ -111,9 +129,13 @@ def job_results(job_id: str) -> Response:
     """Stream the finished results of a job as JSONL, in document order."""
     store = get_jobs().store
     info = _owned(job_id)
+    # the first line is read here, so a store that cannot be reached answers 503 rather than
+    # breaking a response already sent
+    lines = iter(store.results(job_id))
+    first = list(itertools.islice(lines, 1))
 
     def generate() -> Any:
-        for line in store.results(job_id):
+        for line in itertools.chain(first, lines):
             yield line + "\n"
 
     response = Response(stream_with_context(generate()), mimetype="application/x-ndjson")

@@ -26,12 +26,14 @@ class Jobs:
 def init_app(app: Flask) -> None:
     cfg = app.config
     ttl = float(cfg["JOB_TTL"])
-    store = open_store(cfg["JOB_BACKEND"], cfg["JOB_DB"], cfg["REDIS_URL"], ttl)
+    store = open_store(cfg["JOB_BACKEND"], cfg["JOB_DB"], cfg["REDIS_URL"], ttl, float(cfg["REDIS_TIMEOUT"]))
     lease = float(cfg["JOB_LEASE_SECONDS"])
     if cfg["JOB_BACKEND"] == "rq":
         from .runner import RQDispatcher
 
-        jobs = Jobs(store, dispatcher=RQDispatcher(store, cfg["REDIS_URL"], lease).start())
+        dispatcher = RQDispatcher(store, cfg["REDIS_URL"], lease, document_seconds=float(cfg["JOB_DOCUMENT_TIMEOUT"]),
+                                  redis_timeout=float(cfg["REDIS_TIMEOUT"]))
+        jobs = Jobs(store, dispatcher=dispatcher.start())
     elif cfg["JOB_WORKER"]:
         from .runner import EmbeddedWorker
 

@@ -14,6 +14,7 @@ from models import Predictor
 from ..errors import log_exception
 from ..metrics import record_documents
 from ..predict import MAX_BATCH_SIZE, Item, minibatch, run_batch
+from ..redisconn import UNREACHABLE
 from .store import JobStore, Task
 
 log = logging.getLogger(__name__)
@@ -27,13 +28,80 @@ def purge(store: JobStore) -> None:
         log.info("purged %d expired jobs: %s", len(purged), ", ".join(purged))
 
 
-def process(store: JobStore, predictor: Predictor, tasks: Sequence[Task], seconds: float = 0.0) -> None:
+def process(store: JobStore, predictor: Predictor, tasks: Sequence[Task], seconds: float = 0.0,
+            lease_seconds: float = 0.0) -> None:
     """Predict leased tasks and record each outcome in the store (a minibatch at a time); with
-    ``seconds`` > 0 a document that takes longer is stopped and fails with "timeout"."""
+    ``seconds`` > 0 a document that takes longer is stopped and fails with "timeout". With
+    ``lease_seconds`` > 0 the leases of the tasks not yet finished are renewed while they run
+    (``LeaseKeeper``), so no other worker takes a document this one is still predicting."""
     items = [Item(task.index, task.request) for task in tasks]
-    outcomes = run_batch(predictor, items, record=record_documents, seconds=seconds)
-    for task, outcome in zip(tasks, outcomes, strict=True):
-        store.finish(task.job_id, task.index, outcome.result, outcome.error)
+    with LeaseKeeper(store, tasks, lease_seconds, running_limit(len(tasks), seconds, lease_seconds)) as keeper:
+        outcomes = run_batch(predictor, items, record=record_documents, seconds=seconds)
+        for task, outcome in zip(tasks, outcomes, strict=True):
+            store.finish(task.job_id, task.index, outcome.result, outcome.error)
+            keeper.finished(task)
+
+
+def running_limit(documents: int, seconds: float, lease_seconds: float) -> float:
+    """The longest ``documents`` can legitimately run with a time limit of ``seconds`` each (0: no
+    limit): each minibatch gets ``seconds`` per document, then its documents one by one ``seconds``
+    each (service.predict.predict_each); a lease more for the writes."""
+    return 2 * seconds * documents + lease_seconds if seconds > 0 else 0.0
+
+
+class LeaseKeeper:
+    """Renews the leases of the documents a worker holds, every third of a lease, while it
+    predicts them: the heartbeat that lets a lease stay short (a dead worker's documents go back
+    to the queue within a lease) while a document runs for as long as its time limit allows.
+
+    The renewal stops ``limit`` seconds after the start (0: never) even if the prediction has not
+    returned, so a worker stuck past every time limit lets its documents go to another worker
+    (where they count an attempt towards MAX_ATTEMPTS). A failed renewal (the store unreachable)
+    is logged and tried again at the next beat.
+    """
+
+    def __init__(self, store: Any, tasks: Sequence[Task], lease_seconds: float, limit: float = 0.0) -> None:
+        self.store = store
+        self.lease_seconds = lease_seconds
+        self.held: dict[str, set[int]] = {}
+        for task in tasks:
+            self.held.setdefault(task.job_id, set()).add(task.index)
+        self.until = time.monotonic() + limit if limit > 0 else float("inf")
+        self.lock = threading.Lock()
+        self.unreachable = False
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="job-lease", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        if self.lease_seconds > 0 and self.held:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def finished(self, task: Task) -> None:
+        with self.lock:
+            self.held.get(task.job_id, set()).discard(task.index)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(self.lease_seconds / 3):
+            if time.monotonic() > self.until:
+                log.warning("documents still running past their time limit; their leases are no longer renewed")
+                return
+            with self.lock:
+                held = {job_id: sorted(indices) for job_id, indices in self.held.items() if indices}
+            try:
+                for job_id, indices in held.items():
+                    self.store.renew(job_id, indices, self.lease_seconds)
+            except UNREACHABLE as exc:
+                if not self.unreachable:  # once, not at every beat
+                    log.warning("cannot renew job leases: the store is unreachable (%s)", type(exc).__name__)
+                self.unreachable = True
+            except Exception:
+                log_exception(log, "renewing job leases failed")
 
 
 class EmbeddedWorker:
@@ -74,7 +142,7 @@ class EmbeddedWorker:
             try:
                 tasks = self.store.claim(self.batch, self.lease_seconds)
                 if tasks:
-                    process(self.store, predictor, tasks, self.document_seconds)
+                    process(self.store, predictor, tasks, self.document_seconds, self.lease_seconds)
                     continue
             except Exception:
                 log_exception(log, "job worker iteration failed")
@@ -100,13 +168,15 @@ class RQDispatcher:
     """
 
     def __init__(self, store: Any, redis_url: str, lease_seconds: float,
-                 chunk: int = MAX_BATCH_SIZE) -> None:
-        from redis import Redis
+                 chunk: int = MAX_BATCH_SIZE, document_seconds: float = 0.0, redis_timeout: float = 5.0) -> None:
         from rq import Queue
 
+        from ..redisconn import connect
+
         self.store = store
-        self.queue = Queue(RQ_QUEUE, connection=Redis.from_url(redis_url))
+        self.queue = Queue(RQ_QUEUE, connection=connect(redis_url, redis_timeout))
         self.lease_seconds = lease_seconds
+        self.document_seconds = document_seconds
         self.chunk = chunk
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._sweep, name="job-sweeper", daemon=True)
@@ -117,13 +187,24 @@ class RQDispatcher:
 
     def enqueue(self, job_id: str, indices: Sequence[int]) -> None:
         for part in minibatch(list(indices), self.chunk):
-            message = self.queue.enqueue(rq_task, job_id, part, job_timeout=max(60, int(self.lease_seconds * 4)))
+            # RQ kills a job that runs longer: let it outlast its documents' time limits
+            limit = running_limit(len(part), self.document_seconds, self.lease_seconds)
+            timeout = max(60, int(self.lease_seconds * 4), int(limit) + 1)
+            message = self.queue.enqueue(rq_task, job_id, part, job_timeout=timeout)
             self.store.ticket(job_id, part, message.id)
 
     def _sweep(self) -> None:
+        away = False
         while not self.stop.wait(max(1.0, self.lease_seconds / 2)):
             try:
                 self.sweep()
+                if away:
+                    log.warning("Redis is reachable again; the job sweeper goes on")
+                away = False
+            except UNREACHABLE as exc:
+                if not away:  # once per outage, not once per sweep
+                    log.warning("Redis is unreachable (%s); the job sweeper waits for it", type(exc).__name__)
+                away = True
             except Exception:
                 log_exception(log, "job sweeper iteration failed")
 
@@ -192,7 +273,7 @@ def preload(config: Mapping[str, Any] | None = None) -> None:
         from .store import RedisJobStore
 
         cfg = config_values() if config is None else config
-        _worker_state["store"] = RedisJobStore(cfg["REDIS_URL"])
+        _worker_state["store"] = RedisJobStore(cfg["REDIS_URL"], timeout=float(cfg["REDIS_TIMEOUT"]))
         _worker_state["predictor"] = load_predictor(model_settings(cfg))
         _worker_state["lease"] = float(cfg["JOB_LEASE_SECONDS"])
         _worker_state["seconds"] = float(cfg["JOB_DOCUMENT_TIMEOUT"])
@@ -202,10 +283,14 @@ def rq_task(job_id: str, indices: list[int]) -> int:
     """The RQ job: lease, predict and record some documents of a job (runs in an RQ worker)."""
     preload()  # a no-op under `claimscope worker`, which loads the models before taking jobs
     store, lease = _worker_state["store"], _worker_state["lease"]
-    # lease the whole chunk at once (a worker killed now leaves every one of them to the sweeper),
-    # then renew the leases of the rest after each document
+    # lease the whole chunk at once (a worker killed now leaves every one of them to the sweeper);
+    # process() renews the leases of those not finished yet while it predicts them
     tasks = store.start(job_id, indices, lease)
-    for n, task in enumerate(tasks):
-        process(store, _worker_state["predictor"], [task], _worker_state.get("seconds", 0.0))
-        store.renew(job_id, [t.index for t in tasks[n + 1:]], lease)
+    seconds = _worker_state.get("seconds", 0.0)
+    # one document at a time (each result is written as soon as it is known), while the leases of
+    # all those not finished yet are renewed
+    with LeaseKeeper(store, tasks, lease, running_limit(len(tasks), seconds, lease)) as keeper:
+        for task in tasks:
+            process(store, _worker_state["predictor"], [task], seconds)
+            keeper.finished(task)
     return len(tasks)

@@ -88,6 +88,8 @@ class JobStore(Protocol):
     def finish(self, job_id: str, index: int, result: dict[str, Any] | None,
                error: dict[str, Any] | None) -> None: ...
 
+    def renew(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None: ...
+
     def expired(self) -> list[tuple[str, int]]: ...
 
     def results(self, job_id: str) -> Iterator[str]: ...
@@ -242,6 +244,14 @@ class SQLiteJobStore:
                  json.dumps(error) if error is not None else None, job_id, index))
             db.execute("UPDATE jobs SET updated = ? WHERE id = ?", (time.time(), job_id))
 
+    def renew(self, job_id: str, indices: Sequence[int], lease_seconds: float) -> None:
+        """Extend the leases of documents a worker still holds (those still running)."""
+        if indices:
+            until = time.time() + lease_seconds
+            with self._tx() as db:
+                db.executemany("UPDATE docs SET lease_until = ? WHERE job_id = ? AND idx = ? AND state = ?",
+                               [(until, job_id, idx, RUNNING) for idx in indices])
+
     def expired(self) -> list[tuple[str, int]]:
         rows = self._db().execute("SELECT job_id, idx FROM docs WHERE state = ? AND lease_until < ?",
                                   (RUNNING, time.time())).fetchall()
@@ -298,10 +308,10 @@ class RedisJobStore:
     ACTIVE, FINISHED = "claimscope:jobs:active", "claimscope:jobs:finished"
     PARTS = ("meta", "request", "state", "error", "result", "attempts", "lease", "ticket")
 
-    def __init__(self, url: str, ttl: float = 0.0) -> None:
-        import redis
+    def __init__(self, url: str, ttl: float = 0.0, timeout: float = 5.0) -> None:
+        from ..redisconn import connect
 
-        self.redis = redis.Redis.from_url(url)
+        self.redis = connect(url, timeout)
         self.ttl = ttl
         self.indexed = False
 
@@ -504,9 +514,10 @@ class RedisJobStore:
         return purged
 
 
-def open_store(backend: str, sqlite_path: str, redis_url: str, ttl: float = 0.0) -> Any:
+def open_store(backend: str, sqlite_path: str, redis_url: str, ttl: float = 0.0,
+               redis_timeout: float = 5.0) -> Any:
     if backend == "sqlite":
         return SQLiteJobStore(sqlite_path, ttl)
     if backend == "rq":
-        return RedisJobStore(redis_url, ttl)
+        return RedisJobStore(redis_url, ttl, redis_timeout)
     raise ValueError(f"unknown job backend {backend!r}")

@@ -69,7 +69,11 @@ def test_openapi_document(client):
     for code in ("400", "413", "415", "422", "503"):
         assert code in spec["paths"]["/v1/extract"]["post"]["responses"]
     job = spec["paths"]["/v1/jobs/{job_id}"]
-    assert set(job["delete"]["responses"]) == {"204", "401", "404", "429"}
+    assert set(job["delete"]["responses"]) == {"204", "401", "404", "429", "503"}
+    for path, method in (("/v1/jobs", "post"), ("/v1/jobs/{job_id}", "get"), ("/v1/jobs/{job_id}", "delete"),
+                         ("/v1/jobs/{job_id}/results", "get")):
+        unavailable = spec["paths"][path][method]["responses"]["503"]  # the job store is unreachable
+        assert "Retry-After" in unavailable["headers"]
     assert "expires" in spec["components"]["schemas"]["JobOut"]["properties"]
 
 

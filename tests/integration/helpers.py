@@ -72,12 +72,17 @@ def wait_ready(proc: Proc, base: str, timeout: float = 240) -> None:
     raise AssertionError("server not ready:\n" + proc.output())
 
 
-def start_redis(port: int, log: Path) -> Proc:
+def start_redis(port: int, log: Path, data_dir: Path | None = None) -> Proc:
+    """A redis-server on loopback; with ``data_dir``, persistent (append-only file, fsync at every
+    write), so a server stopped and started again on the same folder keeps its data."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise AssertionError("redis-server is not installed (./run.sh test installs it with apt-get)")
-    proc = Proc([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                log=log)
+    persistence = ["--appendonly", "no"]
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        persistence = ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(data_dir)]
+    proc = Proc([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", *persistence], log=log)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
