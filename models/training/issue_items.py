@@ -20,14 +20,13 @@ Cohen's kappa over all cells for relevance (about or not) and for the four-way a
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 from pathlib import Path
 from typing import Any
 
 from models.training.data import DEFAULT_DATA_ROOT, add_data_root
-from models.training.news_items import _passage, _read, kappa
+from models.training.news_items import _passage, add_merge_parser, kappa, run_merge, write_jsonl
 from models.training.polnear import corpus_dir, load_split
 
 # the issues, as a user would write them, and the words that make an article worth labelling
@@ -114,25 +113,13 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--seed", type=int, default=13)
     b.add_argument("--out", type=Path, required=True)
     add_data_root(b)
-    m = sub.add_parser("merge")
-    m.add_argument("--split", required=True)
-    m.add_argument("--items", type=Path, required=True)
-    m.add_argument("--a", type=Path, nargs="+", required=True)
-    m.add_argument("--b", type=Path, nargs="+", required=True)
-    m.add_argument("--out", type=Path, required=True)
+    add_merge_parser(sub)
     args = ap.parse_args(argv)
     if args.cmd == "merge":
-        rows, report = merge(args.split, _read(args.items), [r for p in args.a for r in _read(p)],
-                             [r for p in args.b for r in _read(p)])
-        with args.out.open("w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(json.dumps(report))
+        run_merge(args, merge)
         return
     items = build(args.split, args.limit, args.seed, args.data_root)
-    with args.out.open("w", encoding="utf-8") as f:
-        for it in items:
-            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+    write_jsonl(args.out, items)
     print(f"{len(items)} items from {len({it['article'] for it in items})} articles -> {args.out}")
 
 

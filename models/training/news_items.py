@@ -142,6 +142,31 @@ def merge(split: str, items: list[dict], a: list[dict], b: list[dict]) -> tuple[
     return rows, report
 
 
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def add_merge_parser(sub: Any) -> None:
+    """The ``merge`` command's arguments (shared with models/training/issue_items.py)."""
+    m = sub.add_parser("merge")
+    m.add_argument("--split", required=True)
+    m.add_argument("--items", type=Path, required=True)
+    m.add_argument("--a", type=Path, nargs="+", required=True)
+    m.add_argument("--b", type=Path, nargs="+", required=True)
+    m.add_argument("--out", type=Path, required=True)
+
+
+def run_merge(args: argparse.Namespace, merge_fn: Any) -> None:
+    """Merge both annotators' files with ``merge_fn``, write the agreed rows, print the report."""
+    la = [r for p in args.a for r in _read(p)]
+    lb = [r for p in args.b for r in _read(p)]
+    rows, report = merge_fn(args.split, _read(args.items), la, lb)
+    write_jsonl(args.out, rows)
+    print(json.dumps(report))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -151,26 +176,13 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--per-article", type=int, default=8)
     b.add_argument("--out", type=Path, required=True)
     add_data_root(b)
-    m = sub.add_parser("merge")
-    m.add_argument("--split", required=True)
-    m.add_argument("--items", type=Path, required=True)
-    m.add_argument("--a", type=Path, nargs="+", required=True)
-    m.add_argument("--b", type=Path, nargs="+", required=True)
-    m.add_argument("--out", type=Path, required=True)
+    add_merge_parser(sub)
     args = ap.parse_args(argv)
     if args.cmd == "merge":
-        la = [r for p in args.a for r in _read(p)]
-        lb = [r for p in args.b for r in _read(p)]
-        rows, report = merge(args.split, _read(args.items), la, lb)
-        with args.out.open("w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(json.dumps(report))
+        run_merge(args, merge)
         return
     items = build(args.split, args.limit, per_article=args.per_article, data_root=args.data_root)
-    with args.out.open("w", encoding="utf-8") as f:
-        for it in items:
-            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+    write_jsonl(args.out, items)
     by: dict = {}
     for it in items:
         by[(it["target"], it["selected_by"])] = by.get((it["target"], it["selected_by"]), 0) + 1
