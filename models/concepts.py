@@ -8,6 +8,11 @@ fighting or to suspend hostilities"). A claim is about the target when its close
 cosine similarity of at least ``threshold`` with it. The threshold is chosen on the issue labels
 made for this project (``python -m models.training.eval_concepts``; seeds/labels/issues).
 
+Comparing every phrase alone costs a pass per phrase, so ``match`` first reads each claim once,
+whole, and pools its phrases from that pass (``in_context``): only claims that come within
+``PREFILTER`` of a target are then compared phrase by phrase. (Pooled phrases alone rank "peace"
+as close to "ceasefire" as "pause in hostilities", so they only choose which claims to compare.)
+
 Person targets are not matched here (models/name_targets.py does), and a target the claim writes
 word for word is found by its lemmas before this runs (models/stance_cues.py).
 """
@@ -21,12 +26,16 @@ from typing import Any
 from .base import check_cancelled
 from .encoder import base_model_path, prepare_for_inference, quiet_transformers
 
-# chosen on the PolNeAR-train issue labels, reported on the dev ones (models/cards/concepts.md)
-THRESHOLD = 0.57
-# the Linear layers in int8 (dynamic quantization) on the CPU: about 35 MB instead of 90, and about
-# 2.8 times faster; the threshold was chosen with it (relevance F1 on the issue labels, train /
-# dev: int8 0.753 / 0.531, fp32 0.721 / 0.573 at its own best threshold 0.58)
+# Both chosen on the PolNeAR-train issue labels (python -m models.training.eval_concepts, which
+# calls the matcher once per article, as the stance step does once per document) and reported on
+# the dev ones (models/cards/stance.md). int8: the Linear layers quantized on the CPU, about 35 MB
+# resident instead of 90. Dynamic quantization scales activations per batch, so a claim's scores
+# move a little with the other claims of its document (never with other documents).
+THRESHOLD = 0.56
 PRECISION = "int8"
+# a claim whose phrases, read in context (one pass per claim), all stay below this similarity to
+# every target is not compared phrase by phrase; it leaves about a third of the claims to compare
+PREFILTER = 0.33
 MAX_PHRASE = 8  # tokens: a longer subtree is a clause, not a phrase
 _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
 # words a phrase does not start with: "any pause in hostilities" is compared as "pause in hostilities"
@@ -35,15 +44,16 @@ _BATCH = 64
 _TARGET_CACHE = 1024
 
 
-def phrases(span: Any) -> list[tuple[str, Any]]:
-    """(phrase text, its head token) for the candidate phrases of a claim span, each text once:
-    each content word alone, and with its dependents when they make a short phrase."""
-    out: dict[str, Any] = {}
+def _candidates(span: Any) -> dict[tuple[int, int], Any]:
+    """(start, end) character offsets of a claim's candidate phrases, with their head token:
+    every content word alone, and with its dependents when they make a short phrase (a leading
+    "any", "the", "to" left out)."""
+    out: dict[tuple[int, int], Any] = {}
     start, end = span.start, span.end
     for tok in span:
         if tok.pos_ not in _CONTENT or tok.is_stop:
             continue
-        out.setdefault(tok.lower_, tok)
+        out.setdefault((tok.idx, tok.idx + len(tok.text)), tok)
         a, b = max(start, tok.left_edge.i), min(end, tok.right_edge.i + 1)
         if b - a > MAX_PHRASE:
             continue
@@ -53,8 +63,15 @@ def phrases(span: Any) -> list[tuple[str, Any]]:
         while words and words[-1].is_punct:
             words.pop()
         if len(words) >= 2:
-            text = span.doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
-            out.setdefault(" ".join(text.lower().split()), tok)
+            out.setdefault((words[0].idx, words[-1].idx + len(words[-1].text)), tok)
+    return out
+
+
+def phrases(span: Any) -> list[tuple[str, Any]]:
+    """(phrase text, its head token) for the candidate phrases of a claim span, each text once."""
+    out: dict[str, Any] = {}
+    for (a, b), tok in _candidates(span).items():
+        out.setdefault(" ".join(span.doc.text[a:b].lower().split()), tok)
     return list(out.items())
 
 
@@ -72,6 +89,7 @@ class ConceptMatcher:
                                                                      local_files_only=True), precision, device)
         self.device = device
         self.threshold = threshold
+        self.prefilter = PREFILTER
         self._targets: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -101,6 +119,38 @@ class ConceptMatcher:
             out[idx] = vec
         return out
 
+    def in_context(self, spans: Sequence[Any], targets: Sequence[str]) -> list[list[float]]:
+        """For each claim span and target: the best cosine similarity of the claim's phrases read
+        in their sentence. Each claim is embedded once, whole, and a phrase is the mean of its
+        word pieces' vectors in that pass: one pass per claim, not one per phrase. A cheap first
+        look; ``best`` compares the phrases themselves."""
+        import torch
+
+        out: list[list[float]] = [[0.0] * len(targets) for _ in spans]
+        if not targets or not spans:
+            return out
+        tv = self.target_vectors(targets)
+        order = sorted(range(len(spans)), key=lambda i: len(spans[i].text))
+        with self._lock, torch.inference_mode():
+            for k in range(0, len(order), _BATCH // 2):
+                check_cancelled()
+                idx = order[k:k + _BATCH // 2]
+                enc = self.tokenizer([spans[i].text for i in idx], padding=True, truncation=True, max_length=128,
+                                     return_offsets_mapping=True, return_tensors="pt")
+                offsets = enc.pop("offset_mapping").tolist()
+                hidden = self.model(**enc.to(self.device)).last_hidden_state.float().cpu()
+                for r, i in enumerate(idx):
+                    base = spans[i].start_char
+                    vecs = []
+                    for a, b in _candidates(spans[i]):
+                        sel = [j for j, (x, y) in enumerate(offsets[r]) if y > x and x >= a - base and y <= b - base]
+                        if sel:
+                            vecs.append(hidden[r, sel].mean(0))
+                    if vecs:
+                        sims = torch.nn.functional.normalize(torch.stack(vecs), dim=-1) @ tv.T
+                        out[i] = sims.max(dim=0).values.tolist()
+        return out
+
     def target_vectors(self, targets: Sequence[str]) -> Any:
         import torch
 
@@ -111,6 +161,16 @@ class ConceptMatcher:
             for t, v in zip(new, self.embed(new), strict=True):
                 self._targets[t] = v
         return torch.stack([self._targets[t] for t in targets]) if targets else torch.zeros((0, 384))
+
+    def match(self, spans: Sequence[Any], targets: Sequence[str]) -> list[list[tuple[float, Any]]]:
+        """``best`` over the claims that ``in_context`` puts within ``PREFILTER`` of some target
+        (the rest get (0.0, None)): the phrase-by-phrase comparison for about a third of the claims."""
+        near = self.in_context(spans, targets)
+        keep = [i for i, row in enumerate(near) if row and max(row) >= self.prefilter]
+        out: list[list[tuple[float, Any]]] = [[(0.0, None) for _ in targets] for _ in spans]
+        for i, row in zip(keep, self.best([phrases(spans[i]) for i in keep], targets), strict=True):
+            out[i] = row
+        return out
 
     def best(self, claim_phrases: Sequence[Sequence[tuple[str, Any]]], targets: Sequence[str]) -> list[list[tuple[float, Any]]]:
         """For each claim (its ``phrases``) and each target: (the highest cosine similarity, the head

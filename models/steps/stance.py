@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..concepts import phrases
 from ..name_targets import (
     FIRST_PERSON,
     is_target_speaker,
@@ -127,10 +126,11 @@ class ScoreStance:
         for the pairs whose similarity reaches the matcher's threshold (models/concepts.py)."""
         if self.concepts is None or not targets or not state.claims:
             return {}
-        spans = [state.doc.char_span(c.start, c.end, alignment_mode="expand") for c in state.claims]
-        best = self.concepts.best([phrases(sp) if sp is not None else [] for sp in spans], targets)
+        claims = [(c, state.doc.char_span(c.start, c.end, alignment_mode="expand")) for c in state.claims]
+        claims = [(c, sp) for c, sp in claims if sp is not None]
+        best = self.concepts.match([sp for _, sp in claims], targets)
         return {(claim.id, target): tok
-                for claim, row in zip(state.claims, best, strict=True)
+                for (claim, _), row in zip(claims, best, strict=True)
                 for target, (score, tok) in zip(targets, row, strict=True)
                 if tok is not None and score >= self.concepts.threshold}
 

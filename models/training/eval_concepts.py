@@ -31,7 +31,6 @@ def load_labels(split: str) -> list[dict]:
 def cells(split: str, matcher: Any, data_root: Path | str = DEFAULT_DATA_ROOT) -> list[dict]:
     """One row per agreed (claim, issue) answer: gold relevance, the lemma match, the best phrase
     similarity."""
-    from models.concepts import phrases
     from models.nlp import load_spacy
     from models.stance_cues import mentions, terms_for, words_of
 
@@ -46,7 +45,15 @@ def cells(split: str, matcher: Any, data_root: Path | str = DEFAULT_DATA_ROOT) -
         start = min(s for s, _ in it["content_span"])
         end = max(e for _, e in it["content_span"])
         spans.append(docs[it["article"]].char_span(start, end, alignment_mode="expand"))
-    best = matcher.best([phrases(sp) for sp in spans], issues)
+    # one call per article, as the stance step makes one per document: int8 dynamic quantization
+    # scales activations per batch, so the claims embedded together change the scores a little
+    best: list[Any] = [None] * len(items)
+    by_article: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        by_article.setdefault(it["article"], []).append(i)
+    for idx in by_article.values():
+        for i, row in zip(idx, matcher.match([spans[i] for i in idx], issues), strict=True):
+            best[i] = row
     for it, span, row in zip(items, spans, best, strict=True):
         words = words_of(span)
         for issue, (score, _) in zip(issues, row, strict=True):
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--choose-on", default="train")
     ap.add_argument("--report", default="dev")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--prefilter", type=float, default=None, help="override the matcher's first-pass bound")
     ap.add_argument("--precision", default="int8", choices=["int8", "fp32"], help="int8 is what is served on a CPU")
     ap.add_argument("--stance", action="store_true",
                     help="run the served pipeline (stance step) on --report, with and without the matcher")
@@ -136,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     matcher = ConceptMatcher(precision=args.precision)
+    if args.prefilter is not None:
+        matcher.prefilter = args.prefilter
     chosen = None
     for split in dict.fromkeys([args.choose_on, args.report]):
         rows = cells(split, matcher, args.data_root)

@@ -37,6 +37,17 @@ def test_paraphrases_come_within_the_threshold_and_unrelated_words_do_not(matche
     assert matcher.best([phrases(first)], []) == [[]]
 
 
+def test_match_compares_phrase_by_phrase_only_the_claims_near_a_target(matcher):
+    doc = load_spacy()("Lower taxes for families. The weather in Paris was sunny.")
+    first, second = list(doc.sents)
+    near = matcher.in_context([first, second], ["tax cuts"])
+    assert near[0][0] >= matcher.prefilter > near[1][0]
+    (row_a,), (row_b,) = matcher.match([first, second], ["tax cuts"])
+    assert row_a == matcher.best([phrases(first)], ["tax cuts"])[0][0]
+    assert row_b == (0.0, None)  # never compared phrase by phrase
+    assert matcher.match([], ["tax cuts"]) == []
+
+
 class _Leaning:
     speaker_input = ""
     label_weights: dict[str, float] = {}
