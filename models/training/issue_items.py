@@ -19,14 +19,13 @@ Cohen's kappa over all cells for relevance (about or not) and for the four-way a
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
 from pathlib import Path
 from typing import Any
 
-from models.training.data import DEFAULT_DATA_ROOT, add_data_root
-from models.training.news_items import _passage, add_merge_parser, kappa, run_merge, write_jsonl
+from models.training.data import DEFAULT_DATA_ROOT
+from models.training.news_items import claim_fields, items_cli, kappa, run_merge, write_jsonl
 from models.training.polnear import corpus_dir, load_split
 
 # the issues, as a user would write them, and the words that make an article worth labelling
@@ -45,25 +44,9 @@ KEEP = ("id", "article", "attribution", "speaker_span", "content_span")
 def article_items(name: str, text: str, attributions: Any) -> list[dict]:
     items = []
     for k, att in enumerate(attributions):
-        if not att.source or not att.content:
-            continue
-        start, end = min(s for s, _ in att.content), max(e for _, e in att.content)
-        claim = " ... ".join(" ".join(text[s:e].split()) for s, e in att.content)
-        if not 4 <= len(claim.split()) <= 80:
-            continue
-        items.append({
-            "id": f"{name}#{k}",
-            "article": name,
-            "attribution": k,
-            "title": text.strip().splitlines()[0][:200],
-            "passage": _passage(text, start, end),
-            "speaker": " ".join(" ".join(text[s:e] for s, e in att.source).split()),
-            "speaker_span": [list(p) for p in att.source],
-            "cue": " ".join(" ".join(text[s:e] for s, e in att.cue).split()),
-            "claim": claim,
-            "content_span": [list(p) for p in att.content],
-            "issues": list(ISSUES),
-        })
+        fields = claim_fields(text, att)
+        if fields is not None:
+            items.append({"id": f"{name}#{k}", "article": name, "attribution": k, **fields, "issues": list(ISSUES)})
     return items
 
 
@@ -105,15 +88,8 @@ def merge(split: str, items: list[dict], a: list[dict], b: list[dict]) -> tuple[
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build")
-    b.add_argument("--split", default="dev")
-    b.add_argument("--limit", type=int, default=600)
+    ap, b = items_cli(__doc__.splitlines()[0], "dev", 600)
     b.add_argument("--seed", type=int, default=13)
-    b.add_argument("--out", type=Path, required=True)
-    add_data_root(b)
-    add_merge_parser(sub)
     args = ap.parse_args(argv)
     if args.cmd == "merge":
         run_merge(args, merge)

@@ -50,6 +50,26 @@ def _passage(text: str, start: int, end: int) -> str:
     return " ".join(text[a:b].split())
 
 
+def claim_fields(text: str, att: Any) -> dict | None:
+    """What annotators see of one gold attribution (title, passage, speaker, cue, claim) and its
+    offsets; None without a source or a content of 4 to 80 words."""
+    if not att.source or not att.content:
+        return None
+    start, end = min(s for s, _ in att.content), max(e for _, e in att.content)
+    claim = " ... ".join(" ".join(text[s:e].split()) for s, e in att.content)
+    if not 4 <= len(claim.split()) <= 80:
+        return None
+    return {
+        "title": text.strip().splitlines()[0][:200],
+        "passage": _passage(text, start, end),
+        "speaker": " ".join(" ".join(text[s:e] for s, e in att.source).split()),
+        "speaker_span": [list(p) for p in att.source],
+        "cue": " ".join(" ".join(text[s:e] for s, e in att.cue).split()),
+        "claim": claim,
+        "content_span": [list(p) for p in att.content],
+    }
+
+
 def article_items(name: str, text: str, attributions) -> list[dict]:
     counts = {t: len(rx.findall(text)) for t, rx in TARGETS.items()}
     if not any(counts.values()):
@@ -57,36 +77,19 @@ def article_items(name: str, text: str, attributions) -> list[dict]:
     main = max(counts, key=lambda t: counts[t])
     items = []
     for k, att in enumerate(attributions):
-        if not att.source or not att.content:
+        fields = claim_fields(text, att)
+        if fields is None:
             continue
-        start, end = min(s for s, _ in att.content), max(e for _, e in att.content)
-        claim = " ... ".join(" ".join(text[s:e].split()) for s, e in att.content)
-        if not 4 <= len(claim.split()) <= 80:
-            continue
-        named = [t for t, rx in TARGETS.items() if rx.search(claim)]
+        named = [t for t, rx in TARGETS.items() if rx.search(fields["claim"])]
         if named:
             targets, why = named, "named"
-        elif _PRONOUN.search(claim) and counts[main] >= 3:
+        elif _PRONOUN.search(fields["claim"]) and counts[main] >= 3:
             targets, why = [main], "pronoun"
         else:
             continue
-        speaker = " ".join(text[s:e] for s, e in att.source)
-        cue = " ".join(text[s:e] for s, e in att.cue)
         for target in targets:
-            items.append({
-                "id": f"{name}#{k}#{target.split()[-1].lower()}",
-                "article": name,
-                "attribution": k,
-                "title": text.strip().splitlines()[0][:200],
-                "passage": _passage(text, start, end),
-                "speaker": " ".join(speaker.split()),
-                "speaker_span": [list(p) for p in att.source],
-                "cue": " ".join(cue.split()),
-                "claim": claim,
-                "content_span": [list(p) for p in att.content],
-                "target": target,
-                "selected_by": why,
-            })
+            items.append({"id": f"{name}#{k}#{target.split()[-1].lower()}", "article": name, "attribution": k,
+                          **fields, "target": target, "selected_by": why})
     return items
 
 
@@ -148,14 +151,23 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def add_merge_parser(sub: Any) -> None:
-    """The ``merge`` command's arguments (shared with models/training/issue_items.py)."""
+def items_cli(description: str, split: str, limit: int) -> tuple[argparse.ArgumentParser, Any]:
+    """The ``build`` and ``merge`` commands of an item builder (this module and
+    models/training/issue_items.py); returns the parser and the ``build`` subparser."""
+    ap = argparse.ArgumentParser(description=description)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--split", default=split)
+    b.add_argument("--limit", type=int, default=limit)
+    b.add_argument("--out", type=Path, required=True)
+    add_data_root(b)
     m = sub.add_parser("merge")
     m.add_argument("--split", required=True)
     m.add_argument("--items", type=Path, required=True)
     m.add_argument("--a", type=Path, nargs="+", required=True)
     m.add_argument("--b", type=Path, nargs="+", required=True)
     m.add_argument("--out", type=Path, required=True)
+    return ap, b
 
 
 def run_merge(args: argparse.Namespace, merge_fn: Any) -> None:
@@ -168,15 +180,8 @@ def run_merge(args: argparse.Namespace, merge_fn: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    b = sub.add_parser("build")
-    b.add_argument("--split", default="train")
-    b.add_argument("--limit", type=int, default=1000)
+    ap, b = items_cli(__doc__.splitlines()[0], "train", 1000)
     b.add_argument("--per-article", type=int, default=8)
-    b.add_argument("--out", type=Path, required=True)
-    add_data_root(b)
-    add_merge_parser(sub)
     args = ap.parse_args(argv)
     if args.cmd == "merge":
         run_merge(args, merge)
