@@ -144,6 +144,7 @@ def test_stance_is_thread_safe(stance):
 
 def test_seed_ceasefire_stances_through_the_pipeline(real_predictor, seed_text):
     from models import DocumentInput
+    from models.nlp import load_spacy
 
     (result,) = real_predictor.predict([DocumentInput(text=seed_text, targets=("ceasefire",))])
     names = {s.id: s.name for s in result.speakers}
@@ -161,8 +162,17 @@ def test_seed_ceasefire_stances_through_the_pipeline(real_predictor, seed_text):
         assert stance.label == "favor" and stance.evidence.text == "urged"
         assert seed_text[stance.evidence.start:stance.evidence.end] == "urged"
     assert {names[beijing.speaker_id], names[kyiv.speaker_id]} == {"China", "Ukraine"}
-    # default scope: only claims that name the target carry a stance towards it
-    assert all(("ceasefire" in c.text) == bool(c.stances) for c in result.claims)
+    # default scope: the claims that name the target carry a stance towards it, and of the others
+    # only those the concept matcher finds by meaning (models/concepts.py)
+    assert all(c.stances for c in result.claims if "ceasefire" in c.text)
+    others = [c for c in result.claims if "ceasefire" not in c.text]
+    doc = load_spacy()(seed_text)
+    scores = real_predictor.concepts.match(
+        [doc.char_span(c.start, c.end, alignment_mode="expand") for c in result.claims], ["ceasefire"])
+    found = {c.id for c, ((score, _),) in zip(result.claims, scores, strict=True)
+             if score >= real_predictor.concepts.threshold}
+    assert {c.id for c in others if c.stances} == {c.id for c in others if c.id in found}
+    assert any(c.text.startswith("Russia uses any pause in hostilities") for c in others if c.stances)
 
 
 def test_seed_stance_scope_all_scores_every_claim(real_predictor, seed_text):
