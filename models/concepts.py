@@ -67,10 +67,11 @@ def _candidates(span: Any) -> dict[tuple[int, int], Any]:
     return out
 
 
-def phrases(span: Any) -> list[tuple[str, Any]]:
-    """(phrase text, its head token) for the candidate phrases of a claim span, each text once."""
+def phrases(span: Any, candidates: dict[tuple[int, int], Any] | None = None) -> list[tuple[str, Any]]:
+    """(phrase text, its head token) for the candidate phrases of a claim span (``candidates``
+    when they are already known), each text once."""
     out: dict[str, Any] = {}
-    for (a, b), tok in _candidates(span).items():
+    for (a, b), tok in (candidates if candidates is not None else _candidates(span)).items():
         out.setdefault(" ".join(span.doc.text[a:b].lower().split()), tok)
     return list(out.items())
 
@@ -119,7 +120,8 @@ class ConceptMatcher:
             out[idx] = vec
         return out
 
-    def in_context(self, spans: Sequence[Any], targets: Sequence[str]) -> list[list[float]]:
+    def in_context(self, spans: Sequence[Any], targets: Sequence[str],
+                   candidates: Sequence[dict[tuple[int, int], Any]] | None = None) -> list[list[float]]:
         """For each claim span and target: the best cosine similarity of the claim's phrases read
         in their sentence. Each claim is embedded once, whole, and a phrase is the mean of its
         word pieces' vectors in that pass: one pass per claim, not one per phrase. A cheap first
@@ -142,7 +144,7 @@ class ConceptMatcher:
                 for r, i in enumerate(idx):
                     base = spans[i].start_char
                     vecs = []
-                    for a, b in _candidates(spans[i]):
+                    for a, b in (candidates[i] if candidates is not None else _candidates(spans[i])):
                         sel = [j for j, (x, y) in enumerate(offsets[r]) if y > x and x >= a - base and y <= b - base]
                         if sel:
                             vecs.append(hidden[r, sel].mean(0))
@@ -165,10 +167,11 @@ class ConceptMatcher:
     def match(self, spans: Sequence[Any], targets: Sequence[str]) -> list[list[tuple[float, Any]]]:
         """``best`` over the claims that ``in_context`` puts within ``PREFILTER`` of some target
         (the rest get (0.0, None)): the phrase-by-phrase comparison for about a third of the claims."""
-        near = self.in_context(spans, targets)
+        cands = [_candidates(sp) for sp in spans]
+        near = self.in_context(spans, targets, cands)
         keep = [i for i, row in enumerate(near) if row and max(row) >= self.prefilter]
         out: list[list[tuple[float, Any]]] = [[(0.0, None) for _ in targets] for _ in spans]
-        for i, row in zip(keep, self.best([phrases(spans[i]) for i in keep], targets), strict=True):
+        for i, row in zip(keep, self.best([phrases(spans[i], cands[i]) for i in keep], targets), strict=True):
             out[i] = row
         return out
 
