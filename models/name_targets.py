@@ -209,8 +209,16 @@ def is_target_speaker(target: NameTarget, speaker_names: set[str] | None) -> boo
     """Does the claim's speaker (its lowercase names) stand for the target?"""
     if not speaker_names:
         return False
-    full = " ".join(target.words)
-    return any(name == full or name.split()[-1:] == [target.surname] for name in speaker_names)
+    return any(_names_target(name, target) for name in speaker_names)
+
+
+def _names_target(name: str, target: NameTarget) -> bool:
+    """Is ``name`` (lowercase) the target: its surname, with only titles, initials or the target's
+    own first and middle names before it ("mrs. clinton", "donald j. trump"; not "bill clinton")."""
+    words = [w.strip(",;:") for w in name.split()]
+    if not words or words[-1].removesuffix("'s").removesuffix("’s") != target.surname:
+        return False
+    return all(w in _TITLES or w.rstrip(".") in target.words or len(w.rstrip(".")) == 1 for w in words[:-1])
 
 
 def own_pronouns(span: Any, refs: set[int]) -> list[Any]:

@@ -69,11 +69,18 @@ def test_pronouns_are_written_as_the_surname_for_the_classifier():
 
 
 def test_the_target_speaking_is_the_target():
-    target = name_target(load_spacy()("Donald Trump"))
+    nlp = load_spacy()
+    target = name_target(nlp("Donald Trump"))
     assert is_target_speaker(target, {"donald trump", "he"})
     assert is_target_speaker(target, {"trump"})
     assert not is_target_speaker(target, {"ivanka trump's aide"})
     assert not is_target_speaker(target, None)
+    assert is_target_speaker(target, {"mr. trump"}) and is_target_speaker(target, {"donald j. trump"})
+    assert is_target_speaker(target, {"trump’s"})
+    # another person of the same surname is not the target
+    assert not is_target_speaker(target, {"donald trump jr."}) and not is_target_speaker(target, {"eric trump"})
+    clinton = name_target(nlp("Hillary Clinton"))
+    assert clinton is not None and not is_target_speaker(clinton, {"former president bill clinton"})
 
 
 def test_a_middle_initial_keeps_the_name_whole():
