@@ -18,7 +18,6 @@ mention pairs (same speaker or not) and over each mention's type, and name agree
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterable, Sequence
