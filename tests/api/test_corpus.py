@@ -144,3 +144,14 @@ def test_the_speakers_own_key_wins_over_the_name():
     assert speaker_key({"name": "Mr. Putin", "type": "person", "key": "person:vladimir putin"}) == \
         "person:vladimir putin"
     assert speaker_key({"name": "", "type": None, "key": ""}) == "unknown:"
+
+
+def test_openapi_documents_the_corpus_endpoints(client):
+    spec = client.get("/openapi.json").get_json()
+    summary = spec["paths"]["/v1/jobs/{job_id}/summary"]["get"]
+    assert {p["name"] for p in summary["parameters"]} == {"offset", "limit", "top"}
+    assert {"200", "404", "422", "503"} <= set(summary["responses"])
+    assert "text/csv" in spec["paths"]["/v1/jobs/{job_id}/claims.csv"]["get"]["responses"]["200"]["content"]
+    extract_in = spec["components"]["schemas"]["ExtractIn"]["properties"]
+    assert {"published", "source"} <= set(extract_in)
+    assert "speakers" in spec["components"]["schemas"]["SummaryOut"]["properties"]
