@@ -155,3 +155,27 @@ def test_openapi_documents_the_corpus_endpoints(client):
     extract_in = spec["components"]["schemas"]["ExtractIn"]["properties"]
     assert {"published", "source"} <= set(extract_in)
     assert "speakers" in spec["components"]["schemas"]["SummaryOut"]["properties"]
+
+
+def test_cli_batch_writes_the_jobs_summary_and_csv_offline(jobs_client, tmp_path, monkeypatch):
+    import json
+
+    import models
+    from service import cli
+
+    docs = corpus(12)
+    job = jobs_client.post("/v1/jobs", json={"documents": docs}).get_json()
+    wait_done(jobs_client, job["id"])
+    online = jobs_client.get(f"/v1/jobs/{job['id']}/summary?limit=1000").get_json()
+    online_csv = jobs_client.get(f"/v1/jobs/{job['id']}/claims.csv").get_data(as_text=True)
+
+    monkeypatch.setattr(models, "load_predictor", lambda settings=None, **_: models.FakePredictor())
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    out, summary, claims = tmp_path / "out.jsonl", tmp_path / "summary.json", tmp_path / "claims.csv"
+    assert cli.main(["batch", str(source), str(out), "--summary", str(summary), "--csv", str(claims), "--quiet"]) == 0
+    offline = json.loads(summary.read_text(encoding="utf-8"))
+    assert offline["limit"] is None
+    assert {k: v for k, v in online.items() if k not in ("job", "links", "limit")} == \
+        {k: v for k, v in offline.items() if k != "limit"}
+    assert claims.read_bytes().decode("utf-8") == online_csv
