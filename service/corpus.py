@@ -80,7 +80,7 @@ def _target_key(name: str) -> str:
 @dataclass
 class _Stance:
     counts: list[int] = field(default_factory=lambda: [0, 0, 0])
-    examples: list[dict[str, Any]] = field(default_factory=list)
+    examples: list[tuple[Any, int, Any, str]] = field(default_factory=list)  # (document id, index, claim id, label)
     by_day: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -185,8 +185,8 @@ class CorpusSummary:
                 entry = speaker.stances[tkey] = _Stance()
                 target.speakers += 1
             entry.counts[i] += 1
-            if sum(1 for e in entry.examples if e["label"] == label) < EXAMPLES_PER_LABEL:
-                entry.examples.append({**ref, "label": label})
+            if sum(1 for e in entry.examples if e[3] == label) < EXAMPLES_PER_LABEL:
+                entry.examples.append((ref["document_id"], ref["index"], ref["claim_id"], label))
             if day is not None:
                 entry.by_day.setdefault(day, [0, 0, 0])[i] += 1
 
@@ -235,7 +235,8 @@ class CorpusSummary:
                 continue
             stances.append({
                 "target": self._targets[tkey].name, "label": overall_label(*entry.counts), **_counts(entry.counts),
-                "examples": entry.examples,
+                "examples": [dict(zip(("document_id", "index", "claim_id", "label"), e, strict=True))
+                             for e in entry.examples],
                 "by_date": [{"date": day, **_counts(n)} for day, n in sorted(entry.by_day.items())],
             })
         return {"key": key, "name": names[0] if names else "", "other_names": names[1:],

@@ -179,3 +179,43 @@ def test_cli_batch_writes_the_jobs_summary_and_csv_offline(jobs_client, tmp_path
     assert {k: v for k, v in online.items() if k not in ("job", "links", "limit")} == \
         {k: v for k, v in offline.items() if k != "limit"}
     assert claims.read_bytes().decode("utf-8") == online_csv
+
+
+def test_summary_of_2000_documents_stays_under_8_mb(tmp_path):
+    """The summary reads one stored result at a time: its peak of Python allocations stays under
+    8 MB for 2,000 short documents (5.4 MB in `benchmarks/bench_summary.py --speakers 50 --days 30`),
+    well under the 22 MB of holding their results at once; claims.csv under 2 MB (0.4 MB)."""
+    import json
+    import random
+    import tracemalloc
+
+    from models import DocumentInput, FakePredictor
+    from service.predict import dump
+
+    app = create_app(make_config(tmp_path), predictor=FakePredictor())
+    store, predictor, rng = app.extensions["jobs"].store, FakePredictor(), random.Random(15)
+    names = [f"{first} {last}" for first in ("Anna", "Boris", "Carla", "Dmitri", "Elena")
+             for last in ("Berg", "Chen", "Diaz", "Eriksen", "Fischer", "Garcia", "Haddad", "Ivanova", "Jensen", "Lopez")]
+    docs = [{"id": f"doc-{i}", "targets": ["ceasefire", "sanctions", "aid"], "published": f"2024-03-{1 + i % 30:02d}",
+             "text": " ".join(f"{rng.choice(names)} {rng.choice(CUES)} that plan {i} should go ahead."
+                              for _ in range(rng.randint(2, 4)))} for i in range(2000)]
+    job_id = store.create([(doc, None) for doc in docs])
+    for i, doc in enumerate(docs):
+        result = predictor.predict([DocumentInput(text=doc["text"], targets=tuple(doc["targets"]))])[0]
+        store.finish(job_id, i, {**dump(result), "id": doc["id"]}, None)
+    client = app.test_client()
+    client.get(f"/v1/jobs/{job_id}/summary?limit=1")
+
+    def peak_mb(call) -> tuple[object, float]:
+        tracemalloc.start()
+        try:
+            return call(), tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+
+    summary, summary_mb = peak_mb(lambda: client.get(f"/v1/jobs/{job_id}/summary").get_json())
+    rows, csv_mb = peak_mb(lambda: sum(chunk.count(b"\n") for chunk in client.get(f"/v1/jobs/{job_id}/claims.csv").response))
+    _, all_mb = peak_mb(lambda: [json.loads(line) for line in store.results(job_id)])
+    assert summary["documents"] == 2000 and summary["speakers_total"] == 50 and rows == summary["claims"] + 1
+    assert summary_mb < 8 and summary_mb < all_mb / 2, (summary_mb, all_mb)
+    assert csv_mb < 2, csv_mb
