@@ -202,7 +202,7 @@ function renderTopClaims(s) {
     ...s.top_claims.map((c) => el("tr", { "data-claim": `${c.index}:${c.claim_id}` },
       el("td", { class: "num" }, c.checkworthiness.toFixed(2)), el("td", {}, c.speaker || "—"), el("td", {}, c.text),
       el("td", {}, `${c.document_id || `#${c.index}`} ${c.claim_id}`), el("td", {}, c.source || "—"),
-      el("td", {}, c.published || "—"), el("td", {}, c.stances.map((x) => `${x.target}: ${x.label}`).join(", ") || "—"))));
+      el("td", { class: "num" }, c.published || "—"), el("td", {}, c.stances.map((x) => `${x.target}: ${x.label}`).join(", ") || "—"))));
 }
 
 function openFromHash() {
