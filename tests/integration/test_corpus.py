@@ -167,3 +167,32 @@ def test_corpus_page_draws_the_table_timeline_and_top_claims(base, seed_text, tm
     colours = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
     assert set(SERIES_COLORS[:min(series, 3)]) <= colours, "the timeline's lines are not on the screenshot"
     assert {CELL_TINTS[label] for label in labels} <= colours, "the table's stance cells are not on the screenshot"
+
+
+def test_the_redis_store_gives_the_same_summary_and_csv_as_sqlite(tmp_path):
+    from models import DocumentInput, FakePredictor
+    from service.corpus import claim_csv, summarise
+    from service.jobs.store import RedisJobStore, SQLiteJobStore
+    from service.predict import dump
+
+    from .helpers import start_redis
+
+    docs = [{"id": f"d{i}", "text": f"Ann Berg urged that the truce holds. Bo Chen denied that talks {i} resume.",
+             "targets": ["truce"], "published": f"2024-03-0{1 + i % 3}", "source": "Wire"} for i in range(6)]
+    entries = [(doc, None) for doc in docs] + [({"id": "bad"}, {"code": "validation_error", "message": "x"})]
+    port = free_port()
+    redis = start_redis(port, tmp_path / "redis.log")
+    try:
+        stores = [SQLiteJobStore(tmp_path / "jobs.sqlite3"), RedisJobStore(f"redis://127.0.0.1:{port}/0")]
+        outputs = []
+        for store in stores:
+            job_id = store.create(entries)
+            for i, doc in enumerate(docs):
+                result = FakePredictor().predict([DocumentInput(text=doc["text"], targets=("truce",))])[0]
+                store.finish(job_id, i, {**dump(result), "id": doc["id"]}, None)
+            outputs.append((summarise(store.finished(job_id)).to_dict(), "".join(claim_csv(lambda s=store, j=job_id: s.finished(j)))))
+    finally:
+        redis.stop()
+    assert outputs[0] == outputs[1]
+    summary = outputs[0][0]
+    assert (summary["documents"], summary["failed"], summary["claims"]) == (6, 1, 12)
