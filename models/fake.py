@@ -1,7 +1,8 @@
 """A deterministic stand-in Predictor for fast tests of the web layer and local development.
 
-It finds "<Name> said|stated|urged (that) <content>." sentences with a regular expression; it is
-not a model and is never used by the service unless injected.
+It finds "<Name> said|stated|urged|denied (that) <content>." sentences with a regular expression
+(stance toward each target: favor after "urged", against after "denied", else neutral); it is not
+a model and is never used by the service unless injected.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from .base import CancelToken, DocumentInput, current_token
 from .types import Claim, DocumentResult, Span, Speaker, Stance
 
 _PATTERN = re.compile(
-    r"(?P<source>[A-Z][\w.]*(?: [A-Z][\w.]*)*) (?P<cue>said|stated|urged)(?: that)? (?P<content>[^.!?\n]+)"
+    r"(?P<source>[A-Z][\w.]*(?: [A-Z][\w.]*)*) (?P<cue>said|stated|urged|denied)(?: that)? (?P<content>[^.!?\n]+)"
 )
 
 
@@ -47,7 +48,8 @@ class FakePredictor:
             speaker = speakers.setdefault(name, Speaker(f"s{len(speakers) + 1}", name, "unknown"))
             mention = Span(name, m.start("source"), m.end("source"))
             speaker.mentions.append(mention)
-            stances = [Stance(t, "favor" if m.group("cue") == "urged" else "neutral", 0.5) for t in targets]
+            label = {"urged": "favor", "denied": "against"}.get(m.group("cue"), "neutral")
+            stances = [Stance(t, label, 0.5) for t in targets]
             claims.append(Claim(
                 id=f"c{len(claims) + 1}", text=m.group("content"), start=m.start("content"),
                 end=m.end("content"), sentence=doc.text.count(".", 0, m.start()),

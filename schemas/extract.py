@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 MAX_TEXT_CHARS = 200_000
@@ -40,11 +43,36 @@ def _not_blank(value: str) -> None:
         raise ValidationError("Must contain non-whitespace characters.")
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def published_day(value: str) -> str:
+    """The calendar day (YYYY-MM-DD) of an ISO 8601 date or date and time, as written (an offset
+    does not move it to UTC); ValueError when ``value`` is neither."""
+    if not _ISO_DAY.match(value):
+        raise ValueError(value)
+    return datetime.fromisoformat(value).date().isoformat()
+
+
+def _iso_date(value: str) -> None:
+    try:
+        published_day(value)
+    except ValueError:
+        raise ValidationError("Not an ISO 8601 date (YYYY-MM-DD) or date and time "
+                              "(YYYY-MM-DDTHH:MM:SS, with an optional offset or Z).") from None
+
+
 class ExtractIn(_Strict):
     text = fields.String(required=True, validate=validate.Length(1, MAX_TEXT_CHARS),
                          metadata={"description": "The news text (1..200000 characters)."})
     id = fields.String(allow_none=True, validate=validate.Length(max=256))
     title = fields.String(allow_none=True, validate=validate.Length(max=1000))
+    published = fields.String(allow_none=True, validate=[validate.Length(max=40), _iso_date], metadata={
+        "description": "When the document was published: an ISO 8601 date (\"2024-03-01\") or date and time "
+                       "(\"2024-03-01T09:30:00+01:00\"); job summaries count claims per day.",
+        "example": "2024-03-01"})
+    source = fields.String(allow_none=True, validate=validate.Length(max=200), metadata={
+        "description": "The outlet that published it (\"Reuters\"); a job's claims.csv names it."})
     targets = fields.List(fields.String(validate=[validate.Length(1, 200), _not_blank]),
                           validate=validate.Length(max=MAX_TARGETS),
                           metadata={"description": "Stance targets, e.g. [\"ceasefire\"]."})

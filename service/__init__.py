@@ -32,9 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None, predictor: Predictor | N
     ml.init_app(app, predictor)
     jobs.init_app(app)
 
-    from .api import docs, extract, health, web
+    from .api import corpus, docs, extract, health, web
     from .api import jobs as jobs_api
 
-    for bp in (extract.bp, jobs_api.bp, health.bp, docs.bp, web.bp):
+    for bp in (extract.bp, jobs_api.bp, corpus.bp, health.bp, docs.bp, web.bp):
         app.register_blueprint(bp)
     return app

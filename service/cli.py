@@ -2,6 +2,7 @@
 
     claimscope extract FILE|-            print the JSON result for one text
     claimscope batch IN.jsonl OUT.jsonl  extract many documents, with a progress bar
+        [--summary summary.json] [--csv claims.csv]   and summarise them as a job's summary does
     claimscope serve                     serve the API with gunicorn
     claimscope worker                    run an RQ worker for the Redis job backend
 """
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +56,48 @@ def _batch(args: argparse.Namespace) -> int:
 
     from models import load_predictor
 
+    from .corpus import CorpusSummary
+    from .jobs.store import document_fields
     from .predict import Item, read_line, run_batch
 
     source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
     lines = [line for line in source.read().splitlines() if line.strip()]
     predictor = load_predictor(_settings(args))
     items = [Item(index, *read_line(line, index + 1)) for index, line in enumerate(lines)]
+    summary = CorpusSummary(top=args.top)
     failed = 0
     with open(args.output, "w", encoding="utf-8") as out, tqdm(total=len(lines), unit="doc",
                                                                 disable=args.quiet) as bar:
         for outcome in run_batch(predictor, items, args.batch_size):
             failed += outcome.error is not None
             out.write(json.dumps(outcome.line(), ensure_ascii=False) + "\n")
+            summary.add(outcome.index, document_fields(items[outcome.index].request), outcome.result)
             bar.update(1)
     print(f"{len(lines)} documents, {failed} failed -> {args.output}", file=sys.stderr)
+    if args.summary:
+        Path(args.summary).write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n",
+                                      encoding="utf-8")
+        print(f"summary of {summary.documents} documents -> {args.summary}", file=sys.stderr)
+    if args.csv:
+        _claims_csv(args.output, args.csv, items)
     return 0 if failed == 0 else 1
+
+
+def _claims_csv(results: str, path: str, items: list[Any]) -> None:
+    """claims.csv from the results just written (read twice: for the targets, then the rows)."""
+    from .corpus import Record, claim_csv
+    from .jobs.store import document_fields
+
+    def records() -> Iterator[Record]:
+        with open(results, encoding="utf-8") as lines:
+            for line in lines:
+                body = json.loads(line)
+                index = body["index"]
+                yield (index, document_fields(items[index].request), None if "error" in body else body)
+
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.writelines(claim_csv(records))
+    print(f"claims -> {path}", file=sys.stderr)
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -151,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     bat.add_argument("output", help="JSONL output, one result per input line, in order")
     bat.add_argument("--batch-size", type=int, default=MAX_BATCH_SIZE)
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
+    bat.add_argument("--summary", metavar="SUMMARY.json",
+                     help="also write the summary across the documents (as GET /v1/jobs/<id>/summary, every speaker)")
+    bat.add_argument("--csv", metavar="CLAIMS.csv", help="also write one CSV row per claim (as /v1/jobs/<id>/claims.csv)")
+    bat.add_argument("--top", type=int, default=20, help="most check-worthy claims in the summary (default 20)")
     bat.set_defaults(func=_batch)
     wrk = sub.add_parser("worker", parents=[model_flags],
                          help="run an RQ worker (CLAIMSCOPE_JOB_BACKEND=rq)")

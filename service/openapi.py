@@ -13,8 +13,10 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from models import __version__
 from schemas import MAX_BATCH_DOCUMENTS, BatchOut, ErrorSchema, ExtractIn, ExtractOut, JobOut, ModelsOut
+from schemas.corpus import SummaryOut, SummaryQuery
 from schemas.extract import BatchInDoc
 
+from .corpus import CSV_COLUMNS
 from .limits import PROTECTED_PREFIXES
 
 _ERRORS = {
@@ -132,4 +134,32 @@ def build_spec() -> dict[str, Any]:
                               "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
                       **no_job},
     }})
+    _add_corpus(spec, job_id, no_job)
     return _add_limits(spec.to_dict())
+
+
+def _add_corpus(spec: APISpec, job_id: list[dict[str, Any]], no_job: dict[str, Any]) -> None:
+    """A job across its documents: its summary (paginated by speaker) and its claims as CSV."""
+    spec.components.schema("SummaryOut", schema=SummaryOut)
+    spec.path("/v1/jobs/{job_id}/summary", parameters=job_id, operations={"get": {
+        "summary": "Summarise a job's speakers, their stances per target and date, and its most "
+                   "check-worthy claims.",
+        "description": "Speakers are merged across documents by their key; counts cover the documents "
+                       "finished so far (the job's status is in `job`). Speakers with the most claims come "
+                       "first, `limit` per page from `offset`; `links.next` is the next page.",
+        "operationId": "getJobSummary",
+        "parameters": [{"in": "query", "schema": SummaryQuery}],
+        "responses": {"200": {"description": "The summary.", "content": _json("SummaryOut")},
+                      **_errors("422"), **no_job},
+    }})
+    columns = ", ".join(CSV_COLUMNS)
+    spec.path("/v1/jobs/{job_id}/claims.csv", parameters=job_id, operations={"get": {
+        "summary": "Stream a job's claims as CSV, one row per claim with its stance toward each target.",
+        "description": f"Columns: {columns}, then `stance: <target>` for each target of the job. A text cell "
+                       "that a spreadsheet would read as a formula (it starts with =, +, -, @) starts with an "
+                       "apostrophe.",
+        "operationId": "getJobClaimsCsv",
+        "responses": {"200": {"description": "The claims of the documents finished so far.",
+                              "content": {"text/csv": {"schema": {"type": "string"}}}},
+                      **no_job},
+    }})

@@ -97,7 +97,9 @@ def create_job() -> Response:
 
 def _links(job_id: str) -> dict[str, Any]:
     return {"links": {"self": url_for("jobs.get_job", job_id=job_id),
-                      "results": url_for("jobs.job_results", job_id=job_id)}}
+                      "results": url_for("jobs.job_results", job_id=job_id),
+                      "summary": url_for("corpus.job_summary", job_id=job_id),
+                      "claims_csv": url_for("corpus.job_claims_csv", job_id=job_id)}}
 
 
 def _owned(job_id: str) -> JobInfo:

@@ -1,4 +1,5 @@
-"""The newsroom page at / (plain HTML and JS from service/static) and its sample article."""
+"""The newsroom page at /, the corpus page at /corpus (plain HTML and JS from service/static) and the
+sample article."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ bp = Blueprint("web", __name__)
 def index() -> Response:
     """Show the newsroom page."""
     return send_from_directory(Path(current_app.static_folder or ""), "index.html")
+
+
+@bp.get("/corpus")
+def corpus() -> Response:
+    """Show the corpus page: a job's speakers, their stances across documents and over time."""
+    return send_from_directory(Path(current_app.static_folder or ""), "corpus.html")
 
 
 @bp.get("/v1/samples/seed")

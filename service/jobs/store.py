@@ -94,9 +94,21 @@ class JobStore(Protocol):
 
     def results(self, job_id: str) -> Iterator[str]: ...
 
+    def finished(self, job_id: str) -> Iterator[Finished]: ...
+
     def delete(self, job_id: str) -> bool: ...
 
     def purge(self, now: float | None = None) -> list[str]: ...
+
+
+# A finished document for summaries (service.corpus): its index, the DOCUMENT_FIELDS of its request
+# (not its text) and its result (None when it failed)
+Finished = tuple[int, dict[str, Any], dict[str, Any] | None]
+DOCUMENT_FIELDS = ("id", "title", "published", "source")
+
+
+def document_fields(request: dict[str, Any] | None) -> dict[str, Any]:
+    return {name: (request or {}).get(name) for name in DOCUMENT_FIELDS}
 
 
 def new_job_id() -> str:
@@ -263,6 +275,15 @@ class SQLiteJobStore:
             (job_id, DONE, ERROR))
         for idx, request, result, error in cursor:
             yield result_line(idx, json.loads(request) if request else None, result, error)
+
+    def finished(self, job_id: str) -> Iterator[Finished]:
+        """The finished documents in order, one row at a time; their texts are not read."""
+        fields = ", ".join(f"json_extract(request, '$.{name}')" for name in DOCUMENT_FIELDS)
+        cursor = self._db().execute(
+            f"SELECT idx, {fields}, result FROM docs WHERE job_id = ? AND state IN (?, ?) ORDER BY idx",
+            (job_id, DONE, ERROR))
+        for row in cursor:
+            yield row[0], dict(zip(DOCUMENT_FIELDS, row[1:-1], strict=True)), json.loads(row[-1]) if row[-1] else None
 
     def delete(self, job_id: str) -> bool:
         """Remove a job, its texts and results; False when there is no such job."""
@@ -484,6 +505,15 @@ class RedisJobStore:
             request = self.redis.hget(self._k(job_id, "request"), idx)
             yield result_line(idx, json.loads(request) if request else None,
                               _text(result) if result else None, _text(error) if error else None)
+
+    def finished(self, job_id: str) -> Iterator[Finished]:
+        """The finished documents in order, one at a time."""
+        states = {int(k): _text(v) for k, v in self.redis.hgetall(self._k(job_id, "state")).items()}
+        for idx in sorted(i for i, s in states.items() if s in (DONE, ERROR)):
+            request = self.redis.hget(self._k(job_id, "request"), idx)
+            result = self.redis.hget(self._k(job_id, "result"), idx) if states[idx] == DONE else None
+            yield (idx, document_fields(json.loads(request) if request else None),
+                   json.loads(result) if result else None)
 
     def delete(self, job_id: str) -> bool:
         """Remove a job, its texts and results; False when there is no such job."""

@@ -108,7 +108,7 @@ def test_openapi_lists_401_and_429_where_keys_and_rate_limits_apply(client):
                 assert "Retry-After" in responses["429"]["headers"], (path, method)
             else:
                 assert "401" not in responses and "429" not in responses, (path, method)
-    assert protected == 6  # extract, extract/batch, jobs: post, get, delete, results
+    assert protected == 8  # extract, extract/batch, jobs: post, get, delete, results, summary, claims.csv
 
 
 def test_401_and_429_bodies_are_the_documented_error_schema(predictor, tmp_path):

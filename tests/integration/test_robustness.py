@@ -51,7 +51,7 @@ def test_no_5xx_anywhere_in_the_api(real_predictor, tmp_path, mode):
             assert mode == "negative" and operation.method in {"get", "delete"}
     print(dict(seen))
     covered = {(m, p) for m, p, _ in seen}
-    assert len(covered) == (10 if mode == "positive" else 3)
+    assert len(covered) == (12 if mode == "positive" else 4)
 
 
 def check(text: str, result) -> None:
