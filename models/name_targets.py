@@ -18,6 +18,7 @@ the claims that hold one of them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,6 +221,29 @@ def _names_target(name: str, target: NameTarget) -> bool:
         return False
     return all(w in _TITLES or w.rstrip(".") in target.words or len(w.rstrip(".")) == 1 for w in words[:-1])
 
+
+
+SIDES = ("self", "ally", "rival")
+
+
+def speaker_side(target: NameTarget, speaker_names: set[str] | None, others: Sequence[NameTarget] = ()) -> str | None:
+    """Where a claim's speaker stands to a person target, by its names alone: "self" when the
+    speaker is the target; "ally" when a name or description of the speaker holds the target's
+    surname ("Clinton campaign manager Robby Mook", "a top Trump surrogate", affiliation "Trump
+    campaign"); "rival" when the speaker is, or is described by, another person target of the same
+    request and not this one; otherwise None. The stance step weighs each side's labels by how
+    often annotators gave them (``side_weights`` in the stance model's metrics.json)."""
+    if not speaker_names:
+        return None
+    if is_target_speaker(target, speaker_names):
+        return "self"
+    words = {w.strip(".,;:'\u2019").removesuffix("'s").removesuffix("\u2019s")
+             for name in speaker_names for w in name.split()}
+    if target.surname in words:
+        return "ally"
+    if any(o.surname != target.surname and (is_target_speaker(o, speaker_names) or o.surname in words) for o in others):
+        return "rival"
+    return None
 
 def own_pronouns(span: Any, refs: set[int]) -> list[Any]:
     """In a reported claim whose speaker is the target, the third-person pronouns that stand for

@@ -37,6 +37,11 @@ class StanceModel:
         # favor / against / neutral multipliers for person targets, chosen on the news dev labels
         # (models/training/stance_priors.py; applied by models/steps/stance.py)
         self.label_weights: dict[str, float] = dict(clf.metrics.get("label_weights") or {})
+        # per speaker side toward a person target ("self", "ally", "rival";
+        # models.name_targets.speaker_side): label multipliers learnt from the news train labels
+        # (models/training/speaker_sides.py)
+        self.side_weights: dict[str, dict[str, float]] = {
+            side: dict(w) for side, w in (clf.metrics.get("side_weights") or {}).items()}
 
     @classmethod
     def load(cls, path: Path | None = None, precision: str = "fp32", device: str = "cpu") -> StanceModel:
@@ -82,6 +87,7 @@ class StanceModel:
             },
             "served": {
                 "label_weights_for_person_targets": self.label_weights or None,
+                "side_weights_for_person_targets": self.side_weights or None,
                 "scope": "claims that mention the target (options.stance_scope)",
                 "explicit_evidence": m.get("dev_with_cues", {}).get("explicit_evidence"),
                 "dev_macro_f1_with_evidence": m.get("dev_with_cues", {}).get("overall", {}).get("macro_f1"),

@@ -20,6 +20,7 @@ from ..name_targets import (
     refers,
     speaker_input,
     speaker_label,
+    speaker_side,
     with_names,
 )
 from ..stance import apply_label_weights
@@ -50,6 +51,7 @@ class _Pair:
     cue: tuple[str, Any] | None  # (label, predicate token) of a stance-taking predicate
     text: str  # what the classifier reads: the claim, names for pronouns, the speaker's label
     person: bool = False  # the target is a person's name
+    side: str | None = None  # where the speaker stands to a person target (speaker_side)
 
 
 class ScoreStance:
@@ -64,6 +66,9 @@ class ScoreStance:
         self.mode: str = model.speaker_input
         # favor / against / neutral multipliers for person targets (none: the model's own answer)
         self.weights: dict[str, float] = getattr(model, "label_weights", None) or {}
+        # and per speaker side toward such a target (the speaker is the target, speaks for it, or
+        # is another person target of the request)
+        self.side_weights: dict[str, dict[str, float]] = getattr(model, "side_weights", None) or {}
 
     def __call__(self, states: Sequence[DocState]) -> None:
         pairs = [p for s in states if s.claims and s.targets for p in self.pairs(s)]
@@ -74,6 +79,9 @@ class ScoreStance:
             if pair.person and self.weights:
                 # chosen on news claims about people (models/training/stance_priors.py)
                 dist = apply_label_weights(dist, self.weights)
+            if pair.side is not None and pair.side in self.side_weights:
+                # learnt from the news train labels (models/training/speaker_sides.py)
+                dist = apply_label_weights(dist, self.side_weights[pair.side])
             pair.claim.stances.append(self.decide(pair, dist))
 
     def pairs(self, state: DocState) -> list[_Pair]:
@@ -84,6 +92,7 @@ class ScoreStance:
         refs: dict[str, set[int]] = {}  # per name target: the tokens that refer to it
         out: list[_Pair] = []
         target_terms = list(zip(targets, terms_for_many(targets), strict=True))
+        persons = [terms.name for _, terms in target_terms if terms is not None and terms.name is not None]
         spans = [doc.char_span(c.start, c.end, alignment_mode="expand") for c in state.claims]
         # by meaning only for the targets a user wrote: detected targets are the article's own
         # phrases, which their words find (and matching by meaning costs model passes)
@@ -96,7 +105,9 @@ class ScoreStance:
             for target, terms in target_terms:
                 text_in = claim.text
                 person = terms.name if terms is not None else None
+                side = None
                 if person is not None and span is not None:
+                    side = speaker_side(person, names.get(claim.speaker_id), persons)
                     if target not in refs:
                         refs[target] = refers(doc, person)
                     found = [t for t in span if t.i in refs[target]]
@@ -118,7 +129,7 @@ class ScoreStance:
                             and held_by_speaker(c[1], names.get(claim.speaker_id), cue_span)), None)
                 if self.mode:
                     text_in = speaker_input(label.get(claim.speaker_id), text_in)
-                out.append(_Pair(state, claim, target, cue, text_in, person is not None))
+                out.append(_Pair(state, claim, target, cue, text_in, person is not None, side))
         return out
 
     def by_meaning(self, state: DocState, spans: Sequence[Any], targets: list[str]) -> dict[tuple[str, str], Any]:
