@@ -17,6 +17,7 @@ from .lexicon import COUNTRIES, EVALUATIVE, NAME_SUFFIXES, PARTIES, TITLES
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 _CUT_DEPS = {"relcl", "acl", "appos", "advcl", "parataxis"}
 _AFFILIATION_PREPS = {"for", "of", "at", "with", "to", "from", "in"}
+_LOWERED = {"DET", "ADJ", "NUM", "ADV", "PRON"}  # sentence-initial words written lower case inside
 _PARTY_CODE = re.compile(r"\(\s*([RD])\s*[-–,]")
 
 
@@ -150,7 +151,7 @@ def description(span: Any) -> str:
 def sentence_case(text: str, first: Any) -> str:
     """``text`` with its first letter lowered where only the sentence start raised it ("Many
     Democrats" -> "many Democrats"; "A Time columnist" -> "a Time columnist")."""
-    if not text or not first.is_sent_start or first.pos_ == "PROPN" or first.ent_type_ or text[:2].isupper():
+    if not text or not first.is_sent_start or first.pos_ not in _LOWERED or first.ent_type_ or text[:2].isupper():
         return text
     return text[0].lower() + text[1:]
 

@@ -59,6 +59,7 @@ from .lexicon import (
     PRONOUNS_THING,
     SPEAKER_DOCUMENTS,
     SPEAKER_MEDIA,
+    TITLES,
 )
 from .speaker_names import (
     PersonNames,
@@ -282,7 +283,7 @@ class SpeakerResolver:
         head = (root.lemma_ if root is not None else (text.split() or [""])[-1]).lower()
         low = _norm(text)
         canonical = METONYMS.get(low) or COUNTRIES.get(low) or COUNTRIES.get(_norm(_strip_det(low))) \
-            or self._government_of(span, root)
+            or self._government_of(span, root) or self._state_named(span, root)
         if canonical is not None:
             kind = "organization" if canonical in INTERNATIONAL_BODIES else "country"
             return self._keyed(f"{kind}:{canonical}", canonical, kind), kind, head
@@ -307,6 +308,8 @@ class SpeakerResolver:
         if verb.dep_ != "relcl" or verb.head.i >= pronoun.i:
             return None
         noun = verb.head
+        while noun.dep_ == "appos" and noun.head.i < noun.i:
+            noun = noun.head  # "McConnell, now the Senate majority leader, who"
         held = ent_of(noun, [e for e in self._ents_near(noun) if e.label_ in {"PERSON", "ORG", "GPE", "NORP"}])
         if held is not None:
             return held
@@ -316,9 +319,9 @@ class SpeakerResolver:
         """The latest mention before ``before`` that the pronoun can refer to: one person for
         he/she (of its gender, when known), an organisation, country, medium or document for it,
         a group, organisation or state for they, any for I/we."""
-        if pronoun in PRONOUNS_PERSON:
+        if pronoun in PRONOUNS_PERSON or pronoun in {"who", "whom"}:
             return self._gendered("person", pronoun, before)
-        cls = "thing" if pronoun in PRONOUNS_THING else "plural" if pronoun in PRONOUNS_PLURAL else "any"
+        cls = "thing" if pronoun in PRONOUNS_THING | {"which"} else "plural" if pronoun in PRONOUNS_PLURAL else "any"
         found = self._last(cls, before)
         return self._mentions[found] if found is not None else None
 
@@ -388,22 +391,27 @@ class SpeakerResolver:
                     return state
         return None
 
+    def _state_named(self, span: Any, root: Any) -> str | None:
+        """The state whose name holds the mention's head ("China, Pyongyang's only ally")."""
+        if root is None or root.ent_type_ != "GPE":
+            return None
+        held = ent_of(root, self._ents_in(span))
+        return COUNTRIES.get(_norm(_strip_det(held.text))) if held is not None else None
+
     def _classify(self, span: Any, root: Any, low: str, head: str) -> tuple[str, bool]:
         """The speaker type a mention suggests, and whether it is a proper name."""
         if _norm(_strip_det(low)) in MEDIA_NAMES or low in MEDIA_NAMES:
             return "media", True
         if root is None:
             return "unknown", False
-        if any(c.dep_ == "conj" for c in root.children):
+        if self._conjoined(root):
             return "group", False  # "Mr. Grassley and Mr. Leahy", "Obama, others"
         ents = self._ents_in(span)
-        if person_ent(span, ents) is not None or self._titled(span, root):
+        if person_ent(span, ents) is not None or self._person_like(span, root):
             return "person", True
         proper = root.pos_ == "PROPN" or bool(root.ent_type_)
         plural = root.tag_ in _PLURAL_TAGS
         ent = root.ent_type_
-        if proper and ent not in {"ORG", "GPE", "LOC", "NORP"} and self._person_names().is_person(root.text):
-            return "person", True
         if ent == "NORP":
             if plural:
                 return "group", False  # "Republicans", "Ukrainians": people, not a party
@@ -425,19 +433,32 @@ class SpeakerResolver:
         if head in ORG_NOUNS:
             return "organization", False
         if proper:
-            if self._person_names().is_person(root.text):
-                return "person", True
             return "organization", True
         return "unknown", False
 
-    def _titled(self, span: Any, root: Any) -> bool:
-        """Whether a proper name carries a person's title or honorific ("Mr. Obama", "Sen. Ted
-        Cruz")."""
+    @staticmethod
+    def _conjoined(root: Any) -> bool:
+        """Whether a mention names several speakers ("Mr. Grassley and Mr. Leahy", "Craig Bryan
+        and other scientists"), not one person by a description and a name ("his wife and
+        current Democratic presidential nominee Hillary Clinton")."""
+        for conj in (c for c in root.children if c.dep_ == "conj"):
+            described = {root.tag_, conj.tag_} == {"NN", "NNP"}
+            if not described:
+                return True
+        return False
+
+    def _person_like(self, span: Any, root: Any) -> bool:
+        """Whether a proper name is a person's though no PERSON entity holds it: a surname the
+        article gives a person elsewhere ("Springsteen"), a title or honorific before it ("Sen.
+        Cruz", "Tulsa police Chief Chuck Jordan"), or a role in apposition ("Vann R. Newkirk II, a
+        writer for The Atlantic")."""
         if root.pos_ != "PROPN":
             return False
-        chain = proper_chain(span)
-        return any(t.lower_ in HONORIFICS_MALE | HONORIFICS_FEMALE or t.lower_.endswith(".") and
-                   t.lower_ in {"gov.", "sen.", "rep.", "gen.", "dr.", "lt.", "col."} for t in chain[:-1])
+        if self._person_names().is_person(root.text):
+            return True
+        if any(t.lower_ in TITLES and TITLES[t.lower_] for t in proper_chain(span)[:-1]):
+            return True
+        return any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in root.children)
 
     def _named(self, span: Any, text: str, kind: str) -> Speaker:
         ents = self._ents_in(span)
