@@ -102,7 +102,20 @@ MEDIA_NAMES: frozenset[str] = frozenset(
     + ["the new york times", "new york times", "the washington post", "washington post",
        "wall street journal", "the wall street journal", "usa today", "huffington post",
        "financial times", "the guardian", "the economist", "al jazeera", "the atlantic",
-       "the new york post", "new york post"]
+       "the new york post", "new york post", "politifact", "factcheck.org", "snopes",
+       "realclearpolitics", "fivethirtyeight", "the hill", "vox", "slate", "salon", "buzzfeed",
+       "buzzfeed news", "the daily beast", "mother jones", "national review", "the intercept",
+       "propublica", "los angeles times", "chicago tribune", "boston globe", "the boston globe",
+       "associated press", "agence france-presse", "afp", "dpa", "the times", "the telegraph",
+       "the independent", "der spiegel", "le monde", "zero hedge", "drudge report", "fox news",
+       "cnbc", "pbs", "c-span", "univision", "telemundo", "the new yorker", "rolling stone"]
+)
+# Last words of an outlet's name ("the Tampa Bay Times", "Christian News Service").
+MEDIA_NAME_WORDS: frozenset[str] = frozenset(
+    """
+    times post journal news herald tribune gazette press magazine daily radio television tv
+    network newspaper newswire wire chronicle observer examiner inquirer courier dispatch
+    """.split()
 )
 
 # Speaker descriptions (models/speakers.py, models/speaker_names.py). Kept apart from the lists

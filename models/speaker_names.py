@@ -93,6 +93,46 @@ class PersonNames:
         return self.by_first_last.get((words[0], words[-1]), name)
 
 
+class OrgNames:
+    """The organisations the article names (its ORG entities), to give an acronym or a short
+    name its full form ("IMF" -> "International Monetary Fund"; "the Supreme Court" -> "the U.S.
+    Supreme Court"). Built once per document; each look-up is one dict access."""
+
+    def __init__(self, ents: list[Any]) -> None:
+        self.by_initials: dict[str, str] = {}
+        self.by_ending: dict[tuple[str, ...], str] = {}
+        for ent in ents:
+            if ent.label_ != "ORG":
+                continue
+            name = clean(ent.text)
+            words = name.split()
+            if len(words) < 2:
+                continue
+            self.by_initials.setdefault(initials(words), name)
+            ending = tuple(w.lower() for w in words[-2:])
+            if len(words) > len(self.by_ending.get(ending, "").split()):
+                self.by_ending[ending] = name
+
+    def fullest(self, name: str) -> str:
+        words = name.split()
+        if len(words) == 1:
+            letters = re.sub(r"[.&]", "", words[0])
+            if 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha():
+                return self.by_initials.get(letters, name)
+            return name
+        longer = self.by_ending.get(tuple(w.lower() for w in words[-2:]))
+        if longer is None:
+            return name
+        low = [w.lower() for w in words if w.lower() != "the"]
+        other = [w.lower() for w in longer.split()]
+        return longer if len(other) > len(low) and other[-len(low):] == low else name
+
+
+def initials(words: list[str]) -> str:
+    """The acronym of a name ("Securities and Exchange Commission" -> "SEC")."""
+    return "".join(w[0].upper() for w in words if w[:1].isupper() and w.lower() not in {"the", "of", "and", "for"})
+
+
 def ent_of(token: Any, ents: list[Any]) -> Any | None:
     """The entity among ``ents`` that holds ``token``."""
     return next((e for e in ents if e.start <= token.i < e.end), None)
@@ -122,7 +162,8 @@ def proper_chain(span: Any) -> list[Any]:
     root = span.root
     chain = [root]
     for tok in reversed(span[: root.i - span.start]):
-        if tok.pos_ != "PROPN" and tok.lower_ not in TITLES:
+        joined = not tok.whitespace_  # "Jean-Marc": the hyphen belongs to the name
+        if tok.pos_ != "PROPN" and tok.lower_ not in TITLES and not joined:
             break
         chain.insert(0, tok)
     return chain
@@ -144,6 +185,8 @@ def description(span: Any) -> str:
             break
         if tok.i not in cut:
             words.append(tok)
+    while len(words) > 1 and words[0].pos_ in {"ADP", "SCONJ", "CCONJ"}:
+        words.pop(0)  # "As many tax experts, including ..."
     text = "".join(t.text_with_ws for t in words).strip()
     return sentence_case(clean(text), span[0]) or span.text
 

@@ -44,6 +44,7 @@ from .lexicon import (
     HONORIFICS_FEMALE,
     HONORIFICS_MALE,
     INTERNATIONAL_BODIES,
+    MEDIA_NAME_WORDS,
     MEDIA_NAMES,
     METONYMS,
     NOMINAL_GROUPS,
@@ -62,6 +63,7 @@ from .lexicon import (
     TITLES,
 )
 from .speaker_names import (
+    OrgNames,
     PersonNames,
     affiliation,
     appositive_role,
@@ -108,6 +110,12 @@ def _strip_det(name: str) -> str:
         if low.startswith(det):
             return name[len(det):]
     return name
+
+
+def _words(name: str) -> list[str]:
+    """The lower-case words a name is matched by, without a leading "the"."""
+    words = name.lower().split()
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
 
 
 def _group(head: str) -> frozenset[str] | None:
@@ -162,7 +170,7 @@ class _Names:
 
     def add(self, speaker: Speaker) -> None:
         self.speakers.append(speaker)
-        self.words.append(speaker.name.lower().split())
+        self.words.append(_words(speaker.name))
         self._index(len(self.speakers) - 1)
         self._starts.append(len(self._joined) + 1 if self._starts else 0)
         self._joined += ("\n" if len(self._starts) > 1 else "") + " ".join(self.words[-1])
@@ -175,7 +183,7 @@ class _Names:
         for key in self._keys(self.words[pos]):
             self.by_key[key].remove(pos)
         self.speakers[pos].name = name
-        self.words[pos] = name.lower().split()
+        self.words[pos] = _words(name)
         self._index(pos)
         names = [" ".join(w) for w in self.words]
         self._starts = []
@@ -228,6 +236,7 @@ class SpeakerResolver:
         self._ents: list[Any] | None = None  # the doc's entities, read once (_ents_in)
         self._ent_starts: list[int] = []
         self._people: PersonNames | None = None
+        self._orgs: OrgNames | None = None
         self._roles: dict[str, Speaker] = {}  # the last speaker of each role's head word (rule 4)
         self._described: dict[str, Speaker] = {}  # the first unnamed person of each head (rule 4)
         self._gender: dict[str, str] = {}  # speaker id -> "m" or "f", once a mention shows it
@@ -419,7 +428,7 @@ class SpeakerResolver:
         if ent in {"GPE", "LOC"}:
             return "country", True
         if ent in {"ORG", "FAC"}:
-            return "organization", True
+            return self._body(root, ents), True
         if head in GROUP_NOUNS or root.like_num:
             return "group", False
         if head in SPEAKER_MEDIA:
@@ -433,8 +442,14 @@ class SpeakerResolver:
         if head in ORG_NOUNS:
             return "organization", False
         if proper:
-            return "organization", True
+            return self._body(root, ents), True
         return "unknown", False
+
+    @staticmethod
+    def _body(root: Any, ents: list[Any]) -> str:
+        """An outlet ("the Tampa Bay Times", "Christian News Service") or another organisation."""
+        last = (ent_of(root, ents) or root).text.split()[-1].lower()
+        return "media" if last in MEDIA_NAME_WORDS else "organization"
 
     @staticmethod
     def _conjoined(root: Any) -> bool:
@@ -454,8 +469,9 @@ class SpeakerResolver:
         writer for The Atlantic")."""
         if root.pos_ != "PROPN":
             return False
-        if self._person_names().is_person(root.text):
-            return True
+        held = ent_of(root, self._ents_in(span)) if root.ent_type_ in {"GPE", "LOC"} else None
+        if (held is None or len(held) == 1) and self._person_names().is_person(root.text):
+            return True  # a surname, not the end of a place's name ("North Korea")
         if any(t.lower_ in TITLES and TITLES[t.lower_] for t in proper_chain(span)[:-1]):
             return True
         return any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in root.children)
@@ -474,7 +490,9 @@ class SpeakerResolver:
         else:
             held = ent_of(span.root, ents) if span is not None and len(span) else None
             name = clean(held.text if held is not None else _strip_det(text))
-        tokens = name.lower().split()
+            if kind in {"organization", "media"}:
+                name = self._org_names().fullest(name)
+        tokens = _words(name)
         names = self._names.get(kind)
         # one surname, two first names: "Bill Clinton" is not "Hillary Clinton" (_Names.find)
         pos, by_words = names.find(tokens, kind == "person") if names is not None else (None, False)
@@ -524,6 +542,11 @@ class SpeakerResolver:
         speaker.anonymous = kind in {"person", "group"} and (head in ANONYMOUS_NOUNS or kind == "person"
                                                             and span.root.ent_type_ == "NORP")
         return speaker
+
+    def _org_names(self) -> OrgNames:
+        if self._orgs is None:
+            self._orgs = OrgNames(self._all_ents())
+        return self._orgs
 
     def _person_names(self) -> PersonNames:
         if self._people is None:
