@@ -118,6 +118,14 @@ def _words(name: str) -> list[str]:
     return words[1:] if len(words) > 1 and words[0] == "the" else words
 
 
+_DOCUMENT_FAMILIES = {"poll": "poll", "survey": "poll", "study": "study", "report": "study",
+                      "analysis": "study", "research": "study"}
+
+
+def _document_family(head: str) -> str:
+    return "family:" + _DOCUMENT_FAMILIES.get(head, head)
+
+
 def _group(head: str) -> frozenset[str] | None:
     for group in NOMINAL_GROUPS:
         if head in group:
@@ -240,6 +248,8 @@ class SpeakerResolver:
         self._roles: dict[str, Speaker] = {}  # the last speaker of each role's head word (rule 4)
         self._described: dict[str, Speaker] = {}  # the first unnamed person of each head (rule 4)
         self._gender: dict[str, str] = {}  # speaker id -> "m" or "f", once a mention shows it
+        self._body_words: dict[str, Speaker] = {}  # the last organisation named with each word
+        self._documents: dict[str, Speaker] = {}  # the last document of each head and family
 
     # -- public --------------------------------------------------------------------------
 
@@ -300,15 +310,39 @@ class SpeakerResolver:
         kind, proper = self._classify(span, root, low, head)
         plural = kind == "group"
         if not proper and low.startswith(_DETERMINERS):
-            known = self._nominal_antecedent(head, start, plural)
+            known = self._nominal_antecedent(head, start, plural) or self._body_antecedent(kind, head)
             if known is not None:
                 return known, kind, head
+        if kind == "group" and span is not None and len(span):
+            names = self._conjoined_names(span.root)
+            if names:
+                # "President Obama and Hillary Clinton" ... "Obama and Clinton": the same people
+                speaker = self._keyed("group:" + " and ".join(names), description(span), "group")
+                return speaker, kind, head
         if proper:
             speaker = self._named(span, text, kind)
         else:
             speaker = self._described_speaker(span, text, low, kind, head)
         self._note_honorific(speaker, span)
         return speaker, kind, head
+
+    def _body_antecedent(self, kind: str, head: str) -> Speaker | None:
+        """The speaker "the fund", "the poll" or "the study" refers back to: the last
+        organisation whose name has the head word ("the International Monetary Fund"), or the
+        last document of the same head or of the same family (a survey is a poll)."""
+        if kind == "organization":
+            return self._body_words.get(head)
+        if kind == "document":
+            return self._documents.get(head) or self._documents.get(_document_family(head))
+        return None
+
+    @staticmethod
+    def _conjoined_names(root: Any) -> list[str]:
+        """The sorted surnames of a mention that names several people or bodies, else []."""
+        heads = [root, *(c for c in root.children if c.dep_ == "conj")]
+        if len(heads) < 2 or any(t.pos_ != "PROPN" for t in heads):
+            return []
+        return sorted(t.lower_ for t in heads)
 
     def _relative_antecedent(self, pronoun: Any) -> Any | None:
         """The words of the noun a relative clause hangs on ("Bill Clinton, who said" -> "Bill
@@ -604,6 +638,11 @@ class SpeakerResolver:
 
     def _add(self, mention: Span, kind: str, head: str, speaker: Speaker) -> Speaker:
         self._mentions.append(_Mention(mention, kind, head, speaker))
+        if speaker.type == "organization":
+            for word in _words(speaker.name)[-3:]:
+                self._body_words[word] = speaker
+        elif speaker.type == "document":
+            self._documents[head] = self._documents[_document_family(head)] = speaker
         position = len(self._mentions) - 1
         classes = ["any"]
         if kind == "person":
