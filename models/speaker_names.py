@@ -194,7 +194,8 @@ def description(span: Any) -> str:
 def sentence_case(text: str, first: Any) -> str:
     """``text`` with its first letter lowered where only the sentence start raised it ("Many
     Democrats" -> "many Democrats"; "A Time columnist" -> "a Time columnist")."""
-    if not text or not first.is_sent_start or first.pos_ not in _LOWERED or first.ent_type_ or text[:2].isupper():
+    if not text or not (first.i == 0 or first.is_sent_start) or first.pos_ not in _LOWERED or first.ent_type_ \
+            or len(first.text) > 1 and first.text.isupper():
         return text
     return text[0].lower() + text[1:]
 
@@ -259,7 +260,7 @@ def affiliation(span: Any, ents: list[Any], name: Any | None = None) -> str | No
     skip = set(range(name.start, name.end)) if name is not None else set()
     for tok in span:
         if tok.dep_ == "poss" and tok.i not in skip and tok.pos_ != "PRON":
-            return state_or_text(" ".join(t.text for t in tok.subtree if t.i not in skip))
+            return affiliation_text([t for t in tok.subtree if t.i not in skip])
         if tok.dep_ == "prep" and tok.lower_ in _AFFILIATION_PREPS and tok.head.i not in skip:
             obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
             if obj is not None and (obj.ent_type_ in {"ORG", "GPE", "NORP"} or obj.pos_ == "PROPN"):
@@ -287,3 +288,11 @@ def state_or_text(text: str) -> str:
     text = clean(text)
     low = text.lower()
     return COUNTRIES.get(low) or COUNTRIES.get(re.sub(r"^the ", "", low)) or text
+
+
+def affiliation_text(span: Any) -> str:
+    """The words of a speaker's affiliation as a reader writes them ("the company", "China")."""
+    words = [t for t in span if t.dep_ != "case"]
+    if not words:
+        return clean("".join(t.text_with_ws for t in span))
+    return state_or_text(sentence_case("".join(t.text_with_ws for t in words), words[0]))

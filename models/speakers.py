@@ -66,6 +66,7 @@ from .speaker_names import (
     OrgNames,
     PersonNames,
     affiliation,
+    affiliation_text,
     appositive_role,
     clean,
     description,
@@ -85,6 +86,8 @@ _DISTINCT = {"another", "other", "second", "third", "different", "separate"}
 _THING_KINDS = {"organization", "country", "media", "document", "unknown"}
 _PLURAL_KINDS = {"group", "organization", "country", "media"}
 _PLURAL_TAGS = {"NNS", "NNPS"}
+# "the plan" looks for the noun that introduced it this many tokens back at most
+_AUTHOR_TOKENS = 120
 # a he/she looks this many compatible mentions back for one of its gender
 _GENDER_LOOKBACK = 4
 # speakers a later name can merge with, per document (see the module docstring)
@@ -250,6 +253,7 @@ class SpeakerResolver:
         self._gender: dict[str, str] = {}  # speaker id -> "m" or "f", once a mention shows it
         self._body_words: dict[str, Speaker] = {}  # the last organisation named with each word
         self._documents: dict[str, Speaker] = {}  # the last document of each head and family
+        self._document_nouns: list[int] | None = None  # the doc's document nouns, found once
 
     # -- public --------------------------------------------------------------------------
 
@@ -455,6 +459,9 @@ class SpeakerResolver:
         proper = root.pos_ == "PROPN" or bool(root.ent_type_)
         plural = root.tag_ in _PLURAL_TAGS
         ent = root.ent_type_
+        held = ent_of(root, ents)
+        if root.tag_ == "NNPS" and (held is None or len(held) == 1):
+            return "group", False  # "Ukrainians", "Democrats", whatever the entity label
         if ent == "NORP":
             if plural:
                 return "group", False  # "Republicans", "Ukrainians": people, not a party
@@ -570,12 +577,34 @@ class SpeakerResolver:
         if span is None or not len(span):
             return speaker
         speaker.affiliation = affiliation(span, ents)
+        if kind == "document" and speaker.affiliation is None and low.startswith(_DETERMINERS):
+            speaker.affiliation = self._document_author(span)
         if kind == "person":
             speaker.role = appositive_role(span.root)
             self._described.setdefault(head, speaker)
         speaker.anonymous = kind in {"person", "group"} and (head in ANONYMOUS_NOUNS or kind == "person"
                                                             and span.root.ent_type_ == "NORP")
         return speaker
+
+    def _document_author(self, span: Any) -> str | None:
+        """Whose document "the plan" is when the article introduced it a little earlier as what
+        someone made ("China's Foreign Ministry released a twelve-point framework ... The plan
+        also stressed"): that noun's possessor, or the subject of the verb it is the object of."""
+        if self._document_nouns is None:
+            self._document_nouns = [t.i for t in self.doc if t.pos_ == "NOUN" and t.lemma_.lower() in SPEAKER_DOCUMENTS]
+        at = bisect.bisect_left(self._document_nouns, span.start)
+        if not at:
+            return None
+        noun = self.doc[self._document_nouns[at - 1]]
+        if span.sent.start - noun.sent.start > _AUTHOR_TOKENS:
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None and noun.dep_ == "dobj":
+            owner = next((c for c in noun.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if owner is None or owner.pos_ == "PRON":
+            return None
+        words = self.doc[owner.left_edge.i: owner.i + 1]
+        return self._government_of(words, owner) or affiliation_text(words)
 
     def _org_names(self) -> OrgNames:
         if self._orgs is None:
