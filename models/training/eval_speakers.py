@@ -2,7 +2,7 @@
 the source mentions of PolNeAR dev articles grouped into speakers by two annotators; the entities
 both formed from the same mentions, each field where both agreed).
 
-    python -m models.training.eval_speakers [--split dev] [--errors]
+    python -m models.training.eval_speakers [--split dev|dev2] [--errors]
 
 PolNeAR's own attributions stand in for the extractor (so the figures measure speaker resolution
 alone, not finding the sources); each labelled mention takes the speaker of the claim whose
@@ -45,7 +45,9 @@ def resolve(split: str, data_root: Path | str = DEFAULT_DATA_ROOT) -> list[dict]
 
     rows = load_labels(split)
     names = {r["article"] for r in rows}
-    arts = {a.name: a for a in load_split(split, corpus_dir(data_root)) if a.name in names}
+    # a second labelled part ("dev2") holds other articles of the same PolNeAR split
+    corpus_split = rows[0]["split"] if rows else split
+    arts = {a.name: a for a in load_split(corpus_split, corpus_dir(data_root)) if a.name in names}
     pipeline = ClaimPipeline(extractor=None)
     out = []
     for name, art in arts.items():
