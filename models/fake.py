@@ -45,7 +45,8 @@ class FakePredictor:
         targets = list(doc.targets or [])
         for m in _PATTERN.finditer(doc.text):
             name = m.group("source")
-            speaker = speakers.setdefault(name, Speaker(f"s{len(speakers) + 1}", name, "unknown"))
+            speaker = speakers.setdefault(name, Speaker(f"s{len(speakers) + 1}", name, "unknown",
+                                                        key=f"unknown:{name.lower()}"))
             mention = Span(name, m.start("source"), m.end("source"))
             speaker.mentions.append(mention)
             label = {"urged": "favor", "denied": "against"}.get(m.group("cue"), "neutral")

@@ -102,8 +102,106 @@ MEDIA_NAMES: frozenset[str] = frozenset(
     + ["the new york times", "new york times", "the washington post", "washington post",
        "wall street journal", "the wall street journal", "usa today", "huffington post",
        "financial times", "the guardian", "the economist", "al jazeera", "the atlantic",
-       "the new york post", "new york post"]
+       "the new york post", "new york post", "politifact", "factcheck.org", "snopes",
+       "realclearpolitics", "fivethirtyeight", "the hill", "vox", "slate", "salon", "buzzfeed",
+       "buzzfeed news", "the daily beast", "mother jones", "national review", "the intercept",
+       "propublica", "los angeles times", "chicago tribune", "boston globe", "the boston globe",
+       "associated press", "agence france-presse", "afp", "dpa", "the times", "the telegraph",
+       "the independent", "der spiegel", "le monde", "zero hedge", "drudge report", "fox news",
+       "cnbc", "pbs", "c-span", "univision", "telemundo", "the new yorker", "rolling stone"]
 )
+# Last words of an outlet's name ("the Tampa Bay Times", "Christian News Service").
+MEDIA_NAME_WORDS: frozenset[str] = frozenset(
+    """
+    times post journal news herald tribune gazette press magazine daily radio television tv
+    network newspaper newswire wire chronicle observer examiner inquirer courier dispatch
+    """.split()
+)
+
+# Speaker descriptions (models/speakers.py, models/speaker_names.py). Kept apart from the lists
+# above, which the rule extractor reads: the speaker's record may change, the claims may not.
+
+# Relative pronouns: the speaker is the noun the clause hangs on ("Bill Clinton, who said ...").
+PRONOUNS_RELATIVE = frozenset({"who", "which", "that", "whose", "whom"})
+# Possessive and reflexive forms, resolved like the pronoun they come from.
+PRONOUNS_POSSESSIVE: dict[str, str] = {
+    "his": "he", "hers": "she", "himself": "he", "herself": "she", "its": "it", "itself": "it",
+    "their": "they", "theirs": "they", "themselves": "they", "my": "i", "our": "we",
+}
+PRONOUNS_MALE = frozenset({"he", "him", "his", "himself"})
+PRONOUNS_FEMALE = frozenset({"she", "her", "hers", "herself"})
+
+# Texts and artefacts that "show", "find" or "say" things: a document speaker, not its author.
+SPEAKER_DOCUMENTS: frozenset[str] = DOCUMENT_NOUNS | frozenset(
+    """
+    piece article column op-ed essay commentary editorial report analysis analyses study survey
+    poll polls polling average tally data research finding findings tweet post video footage
+    recording transcript return returns brief submission memo email letter ad advertisement book
+    documentary film movie chart graphic map record records count estimate projection forecast
+    amendment charter article clause treaty agreement accord constitution endeavor endeavors
+    website page release
+    """.split()
+)
+# Outlets as such (a piece in one is a document).
+SPEAKER_MEDIA: frozenset[str] = frozenset(
+    """
+    newspaper paper magazine outlet broadcaster network tabloid daily weekly blog website media
+    press channel station wire
+    """.split()
+)
+# Nouns of a share or number of people: "Twelve percent", "a majority of voters" are a group.
+GROUP_NOUNS: frozenset[str] = frozenset(
+    """
+    percent percentage majority minority number share half third quarter most many some few
+    several others other all both everyone everybody none crowd chorus group coalition people
+    """.split()
+)
+# Plural nouns of places that speak as states ("many E.U. nations").
+COUNTRY_NOUNS: frozenset[str] = frozenset({"nation", "country", "state", "government"})
+# Heads that make a state's mention the state itself ("China's Foreign Ministry" = China).
+GOVERNMENT_NOUNS: frozenset[str] = frozenset(
+    {"government", "ministry", "administration", "cabinet", "regime", "authorities", "leadership"})
+# Groups, countries and bodies named in COUNTRIES that are organisations, not states.
+INTERNATIONAL_BODIES: frozenset[str] = frozenset({"NATO", "European Union", "United Nations"})
+# Heads whose unnamed speakers are anonymous sources ("a senior official", "two aides").
+ANONYMOUS_NOUNS: frozenset[str] = frozenset(
+    """
+    official officials source sources aide aides adviser advisers advisor advisors insider insiders
+    person people diplomat diplomats staffer staffers
+    """.split()
+)
+
+# Titles before a name, with the role they stand for ("Gov." = governor); honorifics map to "".
+TITLES: dict[str, str] = {
+    "mr.": "", "mrs.": "", "ms.": "", "mr": "", "mrs": "", "ms": "", "miss": "", "dr.": "",
+    "sir": "", "dame": "", "rev.": "", "the": "",
+    "gov.": "governor", "sen.": "senator", "rep.": "representative", "gen.": "general",
+    "lt.": "lieutenant", "col.": "colonel", "adm.": "admiral", "sgt.": "sergeant", "capt.": "captain",
+    "supt.": "superintendent", "atty.": "attorney", "sec.": "secretary", "pres.": "president",
+    "president": "president", "vice": "vice", "senator": "senator", "governor": "governor",
+    "mayor": "mayor", "chief": "chief", "justice": "justice", "judge": "judge",
+    "secretary": "secretary", "minister": "minister", "prime": "prime", "chancellor": "chancellor",
+    "commissioner": "commissioner", "director": "director", "chairman": "chairman",
+    "chairwoman": "chairwoman", "speaker": "speaker", "ambassador": "ambassador",
+    "general": "general", "sheriff": "sheriff", "officer": "officer", "professor": "professor",
+    "congressman": "congressman", "congresswoman": "congresswoman", "leader": "leader",
+    "former": "former", "first": "first", "lady": "lady", "king": "king", "queen": "queen",
+    "prince": "prince", "pope": "pope", "attorney": "attorney",
+}
+HONORIFICS_MALE = frozenset({"mr.", "mr", "sir"})
+HONORIFICS_FEMALE = frozenset({"mrs.", "ms.", "mrs", "ms", "miss", "dame"})
+# Words of a description that praise rather than describe ("a prominent columnist" is a columnist).
+EVALUATIVE = frozenset(
+    {"prominent", "leading", "noted", "well-known", "longtime", "veteran", "influential", "famous",
+     "respected", "popular", "top", "key", "outspoken", "new"})
+# Party words, as a reader names the party.
+PARTIES: dict[str, str] = {
+    "republican": "the Republican Party", "republicans": "the Republican Party",
+    "gop": "the Republican Party", "r": "the Republican Party",
+    "democrat": "the Democratic Party", "democratic": "the Democratic Party",
+    "democrats": "the Democratic Party", "d": "the Democratic Party",
+}
+NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"})
 
 # Capitals and seats of power standing for their state ("Washington" = United States).
 METONYMS: dict[str, str] = {

@@ -1,22 +1,31 @@
-"""Speaker resolution: group source mentions into speakers.
+"""Speaker resolution: group source mentions into speakers, and describe each speaker.
 
 Rules, in order, for each source mention (in text order):
-1. pronouns ("He", "It", "They") take the speaker of the nearest earlier mention of a compatible
-   kind (a person for he/she; an organisation, country or medium for it; any group for they);
-2. definite nominals without a name ("The official", "the piece", "the writer") take the speaker
-   of the nearest earlier mention whose head noun is in the same group (lexicon.NOMINAL_GROUPS);
-3. institutional metonyms and country names map to their state ("the Kremlin" = Russia);
-4. names merge when one is contained in the other ("Zelensky" = "Volodymyr Zelensky");
-5. anything else ("a senior U.S. official") is a speaker of its own, with an affiliation when a
-   country or organisation is named inside the mention.
+1. relative pronouns ("who", "which") take the speaker of the noun their clause hangs on;
+2. pronouns ("He", "It", "They", "his") take the speaker of the nearest earlier mention of a
+   compatible kind (one person of the pronoun's gender, when known, for he/she; an organisation,
+   country, medium or document for it; a group, organisation or state for they);
+3. institutional metonyms, country names and a state's government map to their state ("the
+   Kremlin" = Russia; "China's Foreign Ministry" = China);
+4. definite nominals without a name ("The official", "the piece", "the president") take the
+   speaker whose role has the same head, else the nearest earlier mention whose head noun is in
+   the same group (lexicon.NOMINAL_GROUPS) and of the same number; an indefinite description of
+   an unnamed person ("a prominent columnist") takes the earlier unnamed person of the same head;
+5. names merge when one is contained in the other ("Zelensky" = "Volodymyr Zelensky"); a person's
+   name is the fullest the article gives (speaker_names.PersonNames);
+6. anything else ("a senior U.S. official") is a speaker of its own.
 
-Cost: each mention is resolved by look-ups (``_Names`` for rule 4, the last mention of each
-kind and nominal group for rules 1 and 2), not by a scan of the speakers or mentions so far, so
-a document's resolution is linear in its mentions. The one search left, rule 4's "contained in a
-longer name", runs over the names of at most MAX_SPEAKERS speakers: past that many, a new speaker
-is typed "unknown" and no later mention merges with it (it stays unresolved beyond its own
-mention). News articles have a few dozen speakers; the cap only bites on pathological texts
-(thousands of "Firstname Lastname said no." sentences).
+Each speaker gets a type (SPEAKER_TYPES), a role and an affiliation from its mentions
+(models/speaker_names.py), an anonymous flag, and at the end (``finish``) a ``key`` that is the
+same in every document, and the id of the speaker its affiliation names.
+
+Cost: each mention is resolved by look-ups (``_Names`` for rule 5, the last mention of each
+kind and nominal group for rules 2 and 4, dicts for roles and full names), not by a scan of the
+speakers or mentions so far, so a document's resolution is linear in its mentions. The one search
+left, rule 5's "contained in a longer name", runs over the names of at most MAX_SPEAKERS
+speakers: past that many, a new speaker is typed "unknown" and no later mention merges with it
+(it stays unresolved beyond its own mention). News articles have a few dozen speakers; the cap
+only bites on pathological texts (thousands of "Firstname Lastname said no." sentences).
 """
 
 from __future__ import annotations
@@ -27,23 +36,60 @@ from dataclasses import dataclass
 from typing import Any
 
 from .lexicon import (
+    ANONYMOUS_NOUNS,
     COUNTRIES,
-    DOCUMENT_NOUNS,
+    COUNTRY_NOUNS,
+    GOVERNMENT_NOUNS,
+    GROUP_NOUNS,
+    HONORIFICS_FEMALE,
+    HONORIFICS_MALE,
+    INTERNATIONAL_BODIES,
+    MEDIA_NAME_WORDS,
     MEDIA_NAMES,
-    MEDIA_NOUNS,
     METONYMS,
     NOMINAL_GROUPS,
     ORG_NOUNS,
     PERSON_NOUNS,
+    PRONOUNS_FEMALE,
+    PRONOUNS_MALE,
     PRONOUNS_PERSON,
     PRONOUNS_PLURAL,
+    PRONOUNS_POSSESSIVE,
+    PRONOUNS_RELATIVE,
     PRONOUNS_SELF,
     PRONOUNS_THING,
+    SPEAKER_DOCUMENTS,
+    SPEAKER_MEDIA,
+    TITLES,
+)
+from .speaker_names import (
+    OrgNames,
+    PersonNames,
+    affiliation,
+    affiliation_text,
+    appositive_role,
+    clean,
+    description,
+    ent_of,
+    person_ent,
+    proper_chain,
+    title_role,
+    untitled,
 )
 from .types import Offsets, Span, Speaker
 
+SPEAKER_TYPES = ("person", "organization", "country", "media", "document", "group", "unknown")
 _DETERMINERS = ("the ", "this ", "that ", "these ", "those ")
-_PLURAL_KINDS = {"organization", "country", "media", "other", "unknown"}
+_INDEFINITE = ("a ", "an ", "one ")
+_DISTINCT = {"another", "other", "second", "third", "different", "separate"}
+# the kinds each pronoun class may refer to (``_add``)
+_THING_KINDS = {"organization", "country", "media", "document", "unknown"}
+_PLURAL_KINDS = {"group", "organization", "country", "media"}
+_PLURAL_TAGS = {"NNS", "NNPS"}
+# "the plan" looks for the noun that introduced it this many tokens back at most
+_AUTHOR_TOKENS = 120
+# a he/she looks this many compatible mentions back for one of its gender
+_GENDER_LOOKBACK = 4
 # speakers a later name can merge with, per document (see the module docstring)
 MAX_SPEAKERS = 1000
 
@@ -69,22 +115,18 @@ def _strip_det(name: str) -> str:
     return name
 
 
-def _nominal_name(span: Any, text: str, ents: list[Any]) -> str:
-    """The name of a speaker known by a description: the description up to the comma after its
-    head ("a senior official, who spoke on condition of anonymity" -> "a senior official"; "a
-    prominent columnist, center" where the parser took a verb for an apposition). What follows
-    the comma stays when it names someone ("a spokesman, John Smith"); the mention keeps it all.
-    ``ents``: the span's entities (``SpeakerResolver._ents_in``)."""
-    if span is None or not len(span):
-        return text
-    root = span.root
-    comma = next((t for t in span[root.i - span.start + 1:] if t.text == ","), None)
-    if comma is None:
-        return text
-    if any(e.label_ in {"PERSON", "ORG", "GPE", "NORP"} and e.start > comma.i for e in ents):
-        return text
-    name = span.doc.text[span.start_char:comma.idx].strip()
-    return name or text
+def _words(name: str) -> list[str]:
+    """The lower-case words a name is matched by, without a leading "the"."""
+    words = name.lower().split()
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
+
+
+_DOCUMENT_FAMILIES = {"poll": "poll", "survey": "poll", "study": "study", "report": "study",
+                      "analysis": "study", "research": "study"}
+
+
+def _document_family(head: str) -> str:
+    return "family:" + _DOCUMENT_FAMILIES.get(head, head)
 
 
 def _group(head: str) -> frozenset[str] | None:
@@ -92,6 +134,22 @@ def _group(head: str) -> frozenset[str] | None:
         if head in group:
             return group
     return None
+
+
+def name_key(name: str) -> str:
+    """A name compared without case, a leading article, punctuation or spacing."""
+    low = re.sub(r"[^\w\s]", " ", name.lower())
+    return " ".join(w for w in low.split() if w not in ("the", "a", "an"))
+
+
+def speaker_key(speaker: Speaker) -> str:
+    """The key a speaker has in every document of a batch or job: its type and name as compared
+    across articles ("person:donald trump", "country:china"). Equal keys of named speakers are the
+    same speaker; an anonymous or described one shares its key only with the same description."""
+    if speaker.canonical:
+        kind, _, name = speaker.canonical.partition(":")
+        return f"{kind}:{name_key(name)}"
+    return f"{speaker.type}:{name_key(speaker.name)}"
 
 
 class _Names:
@@ -123,7 +181,7 @@ class _Names:
 
     def add(self, speaker: Speaker) -> None:
         self.speakers.append(speaker)
-        self.words.append(speaker.name.lower().split())
+        self.words.append(_words(speaker.name))
         self._index(len(self.speakers) - 1)
         self._starts.append(len(self._joined) + 1 if self._starts else 0)
         self._joined += ("\n" if len(self._starts) > 1 else "") + " ".join(self.words[-1])
@@ -136,7 +194,7 @@ class _Names:
         for key in self._keys(self.words[pos]):
             self.by_key[key].remove(pos)
         self.speakers[pos].name = name
-        self.words[pos] = name.lower().split()
+        self.words[pos] = _words(name)
         self._index(pos)
         names = [" ".join(w) for w in self.words]
         self._starts = []
@@ -181,13 +239,21 @@ class SpeakerResolver:
         self.speakers: list[Speaker] = []
         self._mentions: list[_Mention] = []
         self._by_key: dict[str, Speaker] = {}
-        self._names: dict[str, _Names] = {}  # by speaker type: the speakers rule 4 can merge with
+        self._names: dict[str, _Names] = {}  # by speaker type: the speakers rule 5 can merge with
         self._indexed = 0
         # the mentions (and their starts) of each pronoun class and of each nominal group
         self._classes: dict[str, tuple[list[int], list[int]]] = {}
         self._unordered: set[str] = set()
         self._ents: list[Any] | None = None  # the doc's entities, read once (_ents_in)
         self._ent_starts: list[int] = []
+        self._people: PersonNames | None = None
+        self._orgs: OrgNames | None = None
+        self._roles: dict[str, Speaker] = {}  # the last speaker of each role's head word (rule 4)
+        self._described: dict[str, Speaker] = {}  # the first unnamed person of each head (rule 4)
+        self._gender: dict[str, str] = {}  # speaker id -> "m" or "f", once a mention shows it
+        self._body_words: dict[str, Speaker] = {}  # the last organisation named with each word
+        self._documents: dict[str, Speaker] = {}  # the last document of each head and family
+        self._document_nouns: list[int] | None = None  # the doc's document nouns, found once
 
     # -- public --------------------------------------------------------------------------
 
@@ -200,49 +266,156 @@ class SpeakerResolver:
         if not mention.text.strip():
             return None, None
         span = self.doc.char_span(start, end, alignment_mode="expand")
-        root = span.root if span is not None and len(span) else None
-        head = (root.lemma_ if root is not None else mention.text.split()[-1]).lower()
         low = _norm(mention.text)
-
-        if low in PRONOUNS_PERSON | PRONOUNS_THING | PRONOUNS_PLURAL | PRONOUNS_SELF:
-            earlier = self._antecedent(low, start)
+        if low in PRONOUNS_RELATIVE and span is not None and len(span):
+            antecedent = self._relative_antecedent(span.root)
+            if antecedent is not None:
+                speaker, kind, head = self._speaker_for(antecedent, antecedent.text, antecedent.start_char)
+                return self._add(mention, kind, head, speaker), mention
+        pronoun = PRONOUNS_POSSESSIVE.get(low, low)
+        if pronoun in PRONOUNS_PERSON | PRONOUNS_THING | PRONOUNS_PLURAL | PRONOUNS_SELF | PRONOUNS_RELATIVE:
+            earlier = self._antecedent(pronoun, start)
             if earlier is None:
-                return self._add(mention, "unknown", head, self._new(mention.text, "unknown")), mention
+                return self._add(mention, "unknown", pronoun, self._new(mention.text, "unknown")), mention
+            self._note_gender(earlier.speaker, pronoun)
             return self._add(mention, earlier.kind, earlier.head, earlier.speaker), mention
-
-        canonical = METONYMS.get(low) or COUNTRIES.get(low) or COUNTRIES.get(_norm(_strip_det(low)))
-        if canonical is not None:
-            speaker = self._keyed("country:" + canonical, canonical, "country")
-            return self._add(mention, "country", head, speaker), mention
-
-        kind, proper = self._classify(span, root, low, head)
-        if not proper and low.startswith(_DETERMINERS):
-            group = _group(head)
-            if group is not None:
-                known = self._nominal_antecedent(group, start)
-                if known is not None:
-                    return self._add(mention, kind, head, known), mention
-
-        if proper:
-            speaker = self._named(span, mention, kind)
-        else:
-            speaker = self._new(_nominal_name(span, mention.text, self._ents_in(span)), kind)
-            speaker.affiliation = self._affiliation(span)
+        speaker, kind, head = self._speaker_for(span, mention.text, start)
         return self._add(mention, kind, head, speaker), mention
+
+    def finish(self) -> list[Speaker]:
+        """The document's speakers, each with its ``key`` and, where its affiliation is another
+        speaker of the document, that speaker's id ("China's plan" -> China)."""
+        known: dict[str, Speaker] = {}
+        for speaker in self.speakers:
+            speaker.key = speaker_key(speaker)
+            known.setdefault(speaker.key.partition(":")[2], speaker)
+        for speaker in self.speakers:
+            if not speaker.affiliation:
+                continue
+            other = known.get(name_key(speaker.affiliation))
+            if other is not None and other is not speaker:
+                speaker.affiliation_id = other.id
+        return self.speakers
 
     # -- rules ---------------------------------------------------------------------------
 
-    def _antecedent(self, pronoun: str, before: int) -> _Mention | None:
-        """The latest mention before ``before`` that the pronoun can refer to: a person for he/she,
-        an organisation, country, medium or the like for it, any for they/we."""
-        classes = [cls for cls, pronouns in (("person", PRONOUNS_PERSON), ("thing", PRONOUNS_THING),
-                                             ("any", PRONOUNS_PLURAL | PRONOUNS_SELF)) if pronoun in pronouns]
-        found = [n for n in (self._last(cls, before) for cls in classes) if n is not None]
-        return self._mentions[max(found)] if found else None
+    def _speaker_for(self, span: Any, text: str, start: int) -> tuple[Speaker, str, str]:
+        """The speaker of a mention that is not a pronoun (rules 3 to 6), with the kind and head
+        word the mention suggests."""
+        root = span.root if span is not None and len(span) else None
+        head = (root.lemma_ if root is not None else (text.split() or [""])[-1]).lower()
+        low = _norm(text)
+        canonical = METONYMS.get(low) or COUNTRIES.get(low) or COUNTRIES.get(_norm(_strip_det(low))) \
+            or self._government_of(span, root) or self._state_named(span, root)
+        if canonical is not None:
+            kind = "organization" if canonical in INTERNATIONAL_BODIES else "country"
+            return self._keyed(f"{kind}:{canonical}", canonical, kind), kind, head
 
-    def _nominal_antecedent(self, group: frozenset[str], before: int) -> Speaker | None:
+        kind, proper = self._classify(span, root, low, head)
+        plural = kind == "group"
+        if not proper and low.startswith(_DETERMINERS):
+            known = self._nominal_antecedent(head, start, plural) or self._body_antecedent(kind, head)
+            if known is not None:
+                return known, kind, head
+        if kind == "group" and span is not None and len(span):
+            names = self._conjoined_names(span.root)
+            if names:
+                # "President Obama and Hillary Clinton" ... "Obama and Clinton": the same people
+                speaker = self._keyed("group:" + " and ".join(names), description(span), "group")
+                return speaker, kind, head
+        if proper:
+            speaker = self._named(span, text, kind)
+        else:
+            speaker = self._described_speaker(span, text, low, kind, head)
+        self._note_honorific(speaker, span)
+        return speaker, kind, head
+
+    def _body_antecedent(self, kind: str, head: str) -> Speaker | None:
+        """The speaker "the fund", "the poll" or "the study" refers back to: the last
+        organisation whose name has the head word ("the International Monetary Fund"), or the
+        last document of the same head or of the same family (a survey is a poll)."""
+        if kind == "organization":
+            return self._body_words.get(head)
+        if kind == "document":
+            return self._documents.get(head) or self._documents.get(_document_family(head))
+        return None
+
+    @staticmethod
+    def _conjoined_names(root: Any) -> list[str]:
+        """The sorted surnames of a mention that names several people or bodies, else []."""
+        heads = [root, *(c for c in root.children if c.dep_ == "conj")]
+        if len(heads) < 2 or any(t.pos_ != "PROPN" for t in heads):
+            return []
+        return sorted(t.lower_ for t in heads)
+
+    def _relative_antecedent(self, pronoun: Any) -> Any | None:
+        """The words of the noun a relative clause hangs on ("Bill Clinton, who said" -> "Bill
+        Clinton"): the person it names, or the noun with what stands before it."""
+        verb = pronoun.head
+        if verb.dep_ != "relcl" or verb.head.i >= pronoun.i:
+            return None
+        noun = verb.head
+        while noun.dep_ == "appos" and noun.head.i < noun.i:
+            noun = noun.head  # "McConnell, now the Senate majority leader, who"
+        held = ent_of(noun, [e for e in self._ents_near(noun) if e.label_ in {"PERSON", "ORG", "GPE", "NORP"}])
+        if held is not None:
+            return held
+        return self.doc[noun.left_edge.i: noun.i + 1]
+
+    def _antecedent(self, pronoun: str, before: int) -> _Mention | None:
+        """The latest mention before ``before`` that the pronoun can refer to: one person for
+        he/she (of its gender, when known), an organisation, country, medium or document for it,
+        a group, organisation or state for they, any for I/we."""
+        if pronoun in PRONOUNS_PERSON or pronoun in {"who", "whom"}:
+            return self._gendered("person", pronoun, before)
+        cls = "thing" if pronoun in PRONOUNS_THING | {"which"} else "plural" if pronoun in PRONOUNS_PLURAL else "any"
+        found = self._last(cls, before)
+        return self._mentions[found] if found is not None else None
+
+    def _gendered(self, cls: str, pronoun: str, before: int) -> _Mention | None:
+        """The latest person mention whose speaker's known gender does not contradict the
+        pronoun, within _GENDER_LOOKBACK mentions of the class (else the latest)."""
+        want = "m" if pronoun in PRONOUNS_MALE else "f" if pronoun in PRONOUNS_FEMALE else None
+        starts, positions = self._classes.get(cls, ([], []))
+        at = bisect.bisect_left(starts, before) if cls not in self._unordered else len(starts)
+        first = None
+        for k in range(at - 1, max(at - 1 - _GENDER_LOOKBACK, -1), -1):
+            found = self._mentions[positions[k]]
+            if found.span.start >= before:
+                continue
+            first = first or found
+            if want is None or self._gender.get(found.speaker.id) in (None, want):
+                return found
+        return first
+
+    def _note_gender(self, speaker: Speaker, pronoun: str) -> None:
+        gender = "m" if pronoun in PRONOUNS_MALE else "f" if pronoun in PRONOUNS_FEMALE else None
+        if gender is not None and speaker.type == "person":
+            self._gender.setdefault(speaker.id, gender)
+
+    def _note_honorific(self, speaker: Speaker, span: Any) -> None:
+        if span is None or speaker.type != "person":
+            return
+        for tok in span:
+            if tok.lower_ in HONORIFICS_MALE:
+                self._gender.setdefault(speaker.id, "m")
+            elif tok.lower_ in HONORIFICS_FEMALE:
+                self._gender.setdefault(speaker.id, "f")
+
+    def _nominal_antecedent(self, head: str, before: int, plural: bool) -> Speaker | None:
+        """The speaker a definite nominal refers back to: the last with a role of the same head
+        ("the president" after "President Barack Obama"), else the last mention of the nominal's
+        group that agrees in number (a group for "the analysts", one speaker for "the analyst")."""
+        if not plural and head in self._roles:
+            return self._roles[head]
+        group = _group(head)
+        if group is None:
+            return None
         found = self._last(f"group{NOMINAL_GROUPS.index(group)}", before)
-        return self._mentions[found].speaker if found is not None else None
+        if found is None:
+            return None
+        speaker = self._mentions[found].speaker
+        return speaker if (speaker.type == "group") == plural else None
 
     def _last(self, cls: str, before: int) -> int | None:
         """The last mention of class ``cls`` (``_add``) that starts before ``before``, as its
@@ -253,63 +426,209 @@ class SpeakerResolver:
         at = bisect.bisect_left(starts, before)
         return positions[at - 1] if at else None
 
+    def _government_of(self, span: Any, root: Any) -> str | None:
+        """The state whose government the mention names ("China's Foreign Ministry", "the
+        Chinese government"): a government noun with a country before it."""
+        if root is None or root.lemma_.lower() not in GOVERNMENT_NOUNS:
+            return None
+        for tok in span:
+            if tok.i < root.i and tok.dep_ in {"poss", "compound", "amod", "nmod"}:
+                state = COUNTRIES.get(_norm(tok.text)) or METONYMS.get(_norm(tok.text))
+                if state is not None:
+                    return state
+        return None
+
+    def _state_named(self, span: Any, root: Any) -> str | None:
+        """The state whose name holds the mention's head ("China, Pyongyang's only ally")."""
+        if root is None or root.ent_type_ != "GPE":
+            return None
+        held = ent_of(root, self._ents_in(span))
+        return COUNTRIES.get(_norm(_strip_det(held.text))) if held is not None else None
+
     def _classify(self, span: Any, root: Any, low: str, head: str) -> tuple[str, bool]:
         """The speaker type a mention suggests, and whether it is a proper name."""
         if _norm(_strip_det(low)) in MEDIA_NAMES or low in MEDIA_NAMES:
             return "media", True
         if root is None:
             return "unknown", False
-        proper = root.pos_ == "PROPN" or bool(root.ent_type_)
-        ent = root.ent_type_
-        if ent == "PERSON":
+        if self._conjoined(root):
+            return "group", False  # "Mr. Grassley and Mr. Leahy", "Obama, others"
+        ents = self._ents_in(span)
+        if person_ent(span, ents) is not None or self._person_like(span, root):
             return "person", True
+        proper = root.pos_ == "PROPN" or bool(root.ent_type_)
+        plural = root.tag_ in _PLURAL_TAGS
+        ent = root.ent_type_
+        held = ent_of(root, ents)
+        if root.tag_ == "NNPS" and (held is None or len(held) == 1):
+            return "group", False  # "Ukrainians", "Democrats", whatever the entity label
+        if ent == "NORP":
+            if plural:
+                return "group", False  # "Republicans", "Ukrainians": people, not a party
+            return ("person", False) if low.startswith(_INDEFINITE) else ("organization", True)
         if ent in {"GPE", "LOC"}:
             return "country", True
-        if ent in {"ORG", "NORP", "FAC"}:
-            return "organization", True
-        if head in MEDIA_NOUNS:
+        if ent in {"ORG", "FAC"}:
+            return self._body(root, ents), True
+        if head in GROUP_NOUNS or root.like_num:
+            return "group", False
+        if head in SPEAKER_MEDIA:
             return "media", False
+        if head in SPEAKER_DOCUMENTS or root.lower_ in SPEAKER_DOCUMENTS:
+            return "document", False
+        if plural:
+            return ("country", False) if head in COUNTRY_NOUNS else ("group", False)
         if head in PERSON_NOUNS:
             return "person", False
         if head in ORG_NOUNS:
             return "organization", False
-        if head in DOCUMENT_NOUNS:
-            return "other", False
         if proper:
-            return "other", True
+            return self._body(root, ents), True
         return "unknown", False
 
-    def _named(self, span: Any, mention: Span, kind: str) -> Speaker:
-        ents = [e for e in self._ents_in(span) if e.label_ in {"PERSON", "ORG", "GPE", "NORP"}]
-        name = ents[-1].text if ents and kind == "person" else _strip_det(mention.text)
-        tokens = name.lower().split()
+    @staticmethod
+    def _body(root: Any, ents: list[Any]) -> str:
+        """An outlet ("the Tampa Bay Times", "Christian News Service") or another organisation."""
+        last = (ent_of(root, ents) or root).text.split()[-1].lower()
+        return "media" if last in MEDIA_NAME_WORDS else "organization"
+
+    @staticmethod
+    def _conjoined(root: Any) -> bool:
+        """Whether a mention names several speakers ("Mr. Grassley and Mr. Leahy", "Craig Bryan
+        and other scientists"), not one person by a description and a name ("his wife and
+        current Democratic presidential nominee Hillary Clinton")."""
+        for conj in (c for c in root.children if c.dep_ == "conj"):
+            described = {root.tag_, conj.tag_} == {"NN", "NNP"}
+            if not described:
+                return True
+        return False
+
+    def _person_like(self, span: Any, root: Any) -> bool:
+        """Whether a proper name is a person's though no PERSON entity holds it: a surname the
+        article gives a person elsewhere ("Springsteen"), a title or honorific before it ("Sen.
+        Cruz", "Tulsa police Chief Chuck Jordan"), or a role in apposition ("Vann R. Newkirk II, a
+        writer for The Atlantic")."""
+        if root.pos_ != "PROPN":
+            return False
+        held = ent_of(root, self._ents_in(span)) if root.ent_type_ in {"GPE", "LOC"} else None
+        if (held is None or len(held) == 1) and self._person_names().is_person(root.text):
+            return True  # a surname, not the end of a place's name ("North Korea")
+        if any(t.lower_ in TITLES and TITLES[t.lower_] for t in proper_chain(span)[:-1]):
+            return True
+        return any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in root.children)
+
+    def _named(self, span: Any, text: str, kind: str) -> Speaker:
+        ents = self._ents_in(span)
+        person = person_ent(span, ents) if kind == "person" and span is not None else None
+        if kind == "person":
+            if person is not None:
+                name = untitled(clean(person.text))
+            elif span is not None and len(span):
+                name = untitled(clean("".join(t.text_with_ws for t in proper_chain(span))))
+            else:
+                name = untitled(clean(_strip_det(text)))
+            name = self._person_names().fullest(name)
+        else:
+            held = ent_of(span.root, ents) if span is not None and len(span) else None
+            name = clean(held.text if held is not None else _strip_det(text))
+            if kind in {"organization", "media"}:
+                name = self._org_names().fullest(name)
+        tokens = _words(name)
         names = self._names.get(kind)
         # one surname, two first names: "Bill Clinton" is not "Hillary Clinton" (_Names.find)
         pos, by_words = names.find(tokens, kind == "person") if names is not None else (None, False)
         if names is not None and pos is not None:
             if by_words and len(tokens) > len(names.words[pos]):
                 names.rename(pos, name)
-            return names.speakers[pos]
-        speaker = self._new(name, kind)
-        if kind == "person" and span is not None:
-            speaker.affiliation = self._affiliation(span, skip_ents=True)
+            speaker = names.speakers[pos]
+        else:
+            speaker = self._new(name, kind)
+        if kind == "person" and span is not None and len(span):
+            self._describe_person(speaker, span, ents, person)
         return speaker
 
-    def _affiliation(self, span: Any, skip_ents: bool = False) -> str | None:
-        if span is None:
+    def _describe_person(self, speaker: Speaker, span: Any, ents: list[Any], person: Any | None) -> None:
+        """Fill in a named person's role and affiliation from a mention that gives them."""
+        root = span.root
+        name_start = person.start if person is not None else proper_chain(span)[0].i
+        role = title_role(span, name_start)
+        if role is None:
+            noun = root if person is not None and not (person.start <= root.i < person.end) else \
+                next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+            role = appositive_role(noun) if noun is not None else None
+        if role is not None:
+            speaker.role = speaker.role or role
+            self._roles[role.split()[-1]] = speaker
+        if speaker.affiliation is None:
+            speaker.affiliation = affiliation(span, ents, person)
+
+    def _described_speaker(self, span: Any, text: str, low: str, kind: str, head: str) -> Speaker:
+        """A speaker known by a description ("a senior U.S. official"), or the unnamed person an
+        earlier description of the same head introduced ("A Time columnist" ... "a prominent
+        columnist")."""
+        ents = self._ents_in(span)
+        if kind == "person" and low.startswith(_INDEFINITE) and not (set(low.split()) & _DISTINCT) \
+                and not any(e.label_ in {"ORG", "GPE", "NORP"} for e in ents):
+            earlier = self._described.get(head)
+            if earlier is not None:
+                return earlier
+        name = description(span) if span is not None and len(span) else text
+        speaker = self._new(name, kind)
+        if span is None or not len(span):
+            return speaker
+        speaker.affiliation = affiliation(span, ents)
+        if kind == "document" and speaker.affiliation is None and low.startswith(_DETERMINERS):
+            speaker.affiliation = self._document_author(span)
+        if kind == "person":
+            speaker.role = appositive_role(span.root)
+            self._described.setdefault(head, speaker)
+        speaker.anonymous = kind in {"person", "group"} and (head in ANONYMOUS_NOUNS or kind == "person"
+                                                            and span.root.ent_type_ == "NORP")
+        return speaker
+
+    def _document_author(self, span: Any) -> str | None:
+        """Whose document "the plan" is when the article introduced it a little earlier as what
+        someone made ("China's Foreign Ministry released a twelve-point framework ... The plan
+        also stressed"): that noun's possessor, or the subject of the verb it is the object of."""
+        if self._document_nouns is None:
+            self._document_nouns = [t.i for t in self.doc if t.pos_ == "NOUN" and t.lemma_.lower() in SPEAKER_DOCUMENTS]
+        at = bisect.bisect_left(self._document_nouns, span.start)
+        if not at:
             return None
-        for ent in self._ents_in(span):
-            if ent.label_ in {"GPE", "NORP"}:
-                return COUNTRIES.get(_norm(ent.text), ent.text)
-            if ent.label_ == "ORG" and not skip_ents:
-                return ent.text
-        for token in span:
-            name = COUNTRIES.get(token.lower_)
-            if name is not None:
-                return name
-        return None
+        noun = self.doc[self._document_nouns[at - 1]]
+        if span.sent.start - noun.sent.start > _AUTHOR_TOKENS:
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None and noun.dep_ == "dobj":
+            owner = next((c for c in noun.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if owner is None or owner.pos_ == "PRON":
+            return None
+        words = self.doc[owner.left_edge.i: owner.i + 1]
+        return self._government_of(words, owner) or affiliation_text(words)
+
+    def _org_names(self) -> OrgNames:
+        if self._orgs is None:
+            self._orgs = OrgNames(self._all_ents())
+        return self._orgs
+
+    def _person_names(self) -> PersonNames:
+        if self._people is None:
+            self._people = PersonNames(self._all_ents())
+        return self._people
 
     # -- bookkeeping ---------------------------------------------------------------------
+
+    def _all_ents(self) -> list[Any]:
+        if self._ents is None:
+            self._ents = list(self.doc.ents)
+            self._ent_starts = [e.start for e in self._ents]
+        return self._ents
+
+    def _ents_near(self, token: Any) -> list[Any]:
+        """The entities that start at most 8 tokens before ``token`` and end after it."""
+        ents = self._all_ents()
+        at = bisect.bisect_right(self._ent_starts, token.i)
+        return [e for e in ents[max(0, at - 8):at] if e.end > token.i]
 
     def _ents_in(self, span: Any) -> list[Any]:
         """``span.ents`` (the entities from the span's start that end inside it, in order), found by
@@ -317,18 +636,16 @@ class SpeakerResolver:
         quadratic on 7,000 "X said no." sentences (22 s at 100,000 characters)."""
         if span is None:
             return []
-        if self._ents is None:
-            self._ents = list(self.doc.ents)
-            self._ent_starts = [e.start for e in self._ents]
+        ents = self._all_ents()
         out = []
-        for ent in self._ents[bisect.bisect_left(self._ent_starts, span.start):]:
+        for ent in ents[bisect.bisect_left(self._ent_starts, span.start):]:
             if ent.end > span.end:
                 break
             out.append(ent)
         return out
 
     def _new(self, name: str, kind: str, mergeable: bool = True) -> Speaker:
-        """A new speaker; ``mergeable``: later names may merge with it (rule 4), up to MAX_SPEAKERS
+        """A new speaker; ``mergeable``: later names may merge with it (rule 5), up to MAX_SPEAKERS
         of them, after which a new speaker is typed "unknown" and merges with nothing."""
         if mergeable and self._indexed >= MAX_SPEAKERS:
             kind, mergeable = "unknown", False
@@ -350,12 +667,19 @@ class SpeakerResolver:
 
     def _add(self, mention: Span, kind: str, head: str, speaker: Speaker) -> Speaker:
         self._mentions.append(_Mention(mention, kind, head, speaker))
+        if speaker.type == "organization":
+            for word in _words(speaker.name)[-3:]:
+                self._body_words[word] = speaker
+        elif speaker.type == "document":
+            self._documents[head] = self._documents[_document_family(head)] = speaker
         position = len(self._mentions) - 1
         classes = ["any"]
         if kind == "person":
             classes.append("person")
-        if kind in _PLURAL_KINDS:
+        if kind in _THING_KINDS:
             classes.append("thing")
+        if kind in _PLURAL_KINDS:
+            classes.append("plural")
         classes += [f"group{n}" for n, group in enumerate(NOMINAL_GROUPS) if head in group]
         for cls in classes:
             starts, positions = self._classes.setdefault(cls, ([], []))

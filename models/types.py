@@ -36,6 +36,10 @@ class Speaker:
     mentions: list[Span] = field(default_factory=list)
     affiliation: str | None = None
     canonical: str | None = None
+    role: str | None = None
+    affiliation_id: str | None = None  # the speaker the affiliation names, when it is one
+    anonymous: bool = False
+    key: str | None = None  # the same speaker's key in every document (models.speakers.speaker_key)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 MAX_TEXT_CHARS = 200_000
 MAX_TARGETS = 20
 MAX_BATCH_DOCUMENTS = 64
-SPEAKER_TYPES = ("person", "organization", "country", "media", "other", "unknown")
+SPEAKER_TYPES = ("person", "organization", "country", "media", "document", "group", "unknown")
 CLAIM_TYPES = ("direct", "indirect", "mixed", "unattributed")
 STANCE_LABELS = ("favor", "against", "neutral")
 
@@ -94,9 +94,31 @@ class SpanOut(Schema):
 
 class SpeakerOut(Schema):
     id = fields.String(required=True)
-    name = fields.String(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(SPEAKER_TYPES))
-    affiliation = fields.String(allow_none=True)
+    name = fields.String(required=True, metadata={
+        "description": "The speaker as a reader writes it: a person's fullest name in the article "
+                       "(\"John Park\", never \"Park\" or \"chief executive John Park\"), an "
+                       "unnamed speaker's description (\"a senior U.S. official\"), a state's name."})
+    type = fields.String(required=True, validate=validate.OneOf(SPEAKER_TYPES), metadata={
+        "description": "person (one human being), organization, country (a state or its "
+                       "government), media (an outlet), document (a report, poll, statement, plan "
+                       "...), group (several people: \"voters\", \"Republicans\"), unknown."})
+    role = fields.String(allow_none=True, metadata={
+        "description": "The speaker's job or title from the text, lower case (\"chief executive\", "
+                       "\"president\", \"columnist\"); null when none is given."})
+    affiliation = fields.String(allow_none=True, metadata={
+        "description": "The organisation, state or party the speaker speaks for, by name "
+                       "(\"United States\", \"the Trump campaign\")."})
+    affiliation_id = fields.String(allow_none=True, metadata={
+        "description": "The id of the speaker the affiliation names, when it is one of this "
+                       "document's speakers (\"China's plan\" -> China); else null."})
+    anonymous = fields.Boolean(metadata={
+        "description": "True for a particular source the text does not name (\"a senior official\", "
+                       "\"two aides\"); false for named speakers and open groups (\"voters\")."})
+    key = fields.String(metadata={
+        "description": "The same in every document of a batch or job for the same named speaker "
+                       "(\"person:donald trump\", \"country:china\"): merge speakers across "
+                       "documents by it. Anonymous and described speakers share a key only with the "
+                       "same description."})
     mentions = fields.List(fields.Nested(SpanOut), required=True)
 
 

@@ -18,4 +18,4 @@ class ResolveSpeakers:
             order = sorted(range(len(state.raws)), key=lambda i: (state.raws[i].source or (10**12, 0))[0])
             for i in order:
                 state.resolved[i] = resolver.resolve(state.raws[i].source)
-            state.speakers = resolver.speakers
+            state.speakers = resolver.finish()

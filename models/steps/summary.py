@@ -17,6 +17,9 @@ class Summarise:
         for state in states:
             used = {c.speaker_id for c in state.claims}
             state.speakers = [s for s in state.speakers if s.id in used]
+            for speaker in state.speakers:
+                if speaker.affiliation_id not in used:
+                    speaker.affiliation_id = None  # its affiliation's speaker has no claim left: the name stays
             state.speaker_stances = aggregate_stances(state.claims)
 
 

@@ -2,13 +2,14 @@
 the source mentions of PolNeAR dev articles grouped into speakers by two annotators; the entities
 both formed from the same mentions, each field where both agreed).
 
-    python -m models.training.eval_speakers [--split dev] [--errors]
+    python -m models.training.eval_speakers [--split dev|dev2] [--errors]
 
 PolNeAR's own attributions stand in for the extractor (so the figures measure speaker resolution
 alone, not finding the sources); each labelled mention takes the speaker of the claim whose
 source mention overlaps it most. Prints B-cubed precision / recall / F1 of the grouping over the
 labelled mentions, and the accuracy of the speaker's name and type over the labelled entities (an
-entity takes the speaker most of its mentions got).
+entity takes the speaker most of its mentions got); role, affiliation and anonymous are scored the
+same way (role and affiliation over the entities where the annotators agreed on one).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def resolve(split: str, data_root: Path | str = DEFAULT_DATA_ROOT) -> list[dict]
 
     rows = load_labels(split)
     names = {r["article"] for r in rows}
-    arts = {a.name: a for a in load_split(split, corpus_dir(data_root)) if a.name in names}
+    # a second labelled part ("dev2") holds other articles of the same PolNeAR split
+    corpus_split = rows[0]["split"] if rows else split
+    arts = {a.name: a for a in load_split(corpus_split, corpus_dir(data_root)) if a.name in names}
     pipeline = ClaimPipeline(extractor=None)
     out = []
     for name, art in arts.items():
@@ -73,7 +76,7 @@ def score(entities: list[dict]) -> dict[str, Any]:
     p, r, f = bcubed(gold, pred)
     report: dict[str, Any] = {"entities": len(entities), "mentions": len(gold),
                               "bcubed": {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}}
-    for field in ("name", "type"):
+    for field in ("name", "type", "role", "affiliation", "anonymous"):
         pairs = [(ent[field], _majority(ent["system"])) for ent in entities if ent.get(field) is not None]
         right = sum(sp is not None and _same(field, want, sp) for want, sp in pairs)
         report[field] = {"n": len(pairs), "accuracy": round(right / len(pairs), 4) if pairs else None}
@@ -88,10 +91,10 @@ def _majority(system: list[Any]) -> Any:
     return next(sp for sp in system if sp is not None and sp.id == best)
 
 
-def _same(field: str, want: str, speaker: Any) -> bool:
-    if field == "name":
-        return norm_name(want) == norm_name(speaker.name)
-    return bool(want == speaker.type)
+def _same(field: str, want: Any, speaker: Any) -> bool:
+    if field in ("name", "role", "affiliation"):
+        return norm_name(want) == norm_name(getattr(speaker, field))
+    return bool(want == getattr(speaker, field))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,12 +52,14 @@ def marked(text: str, mentions: Sequence[dict]) -> str:
     return "".join(out)
 
 
-def build(split: str, limit: int, seed: int = 13, data_root: Path | str = DEFAULT_DATA_ROOT) -> list[dict]:
-    """``limit`` whole articles of ``split`` in a shuffled order, each with its source mentions."""
+def build(split: str, limit: int, seed: int = 13, skip: int = 0,
+          data_root: Path | str = DEFAULT_DATA_ROOT) -> list[dict]:
+    """``limit`` whole articles of ``split`` in a shuffled order, after the first ``skip`` of that
+    order (a second labelled part), each with its source mentions."""
     arts = [a for a in load_split(split, corpus_dir(data_root)) if any(x.source for x in a.attributions)]
     random.Random(seed).shuffle(arts)
     items = []
-    for art in arts[:limit]:
+    for art in arts[skip:skip + limit]:
         ms = mentions_of(art.text, art.attributions)
         items.append({"id": art.name, "article": art.name, "mentions": ms, "text": marked(art.text, ms)})
     return items
@@ -144,12 +146,13 @@ def merge(split: str, items: list[dict], a: list[dict], b: list[dict]) -> tuple[
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap, _ = items_cli(__doc__.splitlines()[0], "dev", 48)
+    ap, b = items_cli(__doc__.splitlines()[0], "dev", 48)
+    b.add_argument("--skip", type=int, default=0, help="leave out the first articles of the shuffled order")
     args = ap.parse_args(argv)
     if args.cmd == "merge":
         run_merge(args, merge)
         return
-    items = build(args.split, args.limit, data_root=args.data_root)
+    items = build(args.split, args.limit, skip=args.skip, data_root=args.data_root)
     write_jsonl(args.out, items)
     print(f"{len(items)} articles, {sum(len(it['mentions']) for it in items)} mentions -> {args.out}")
 

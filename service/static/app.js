@@ -43,12 +43,30 @@ function segments(text, result) {
   return out;
 }
 
+// What a speaker is beside its name: role and affiliation (the affiliated speaker's name when
+// it is one of the document's speakers), "anonymous" for an unnamed source.
+function speakerDetails(s, names) {
+  const affiliation = (s.affiliation_id && names[s.affiliation_id]) || s.affiliation;
+  return [s.role, affiliation, s.anonymous ? "anonymous" : null].filter(Boolean).join(", ");
+}
+
 function render(text, result) {
   const colors = speakerColors(result.speakers);
   const names = Object.fromEntries(result.speakers.map((s) => [s.id, s.name]));
+  const byId = Object.fromEntries(result.speakers.map((s) => [s.id, s]));
+  const described = (sid) => {
+    const s = byId[sid];
+    if (!s) return "—";
+    const details = speakerDetails(s, names);
+    return details ? `${s.name} (${details})` : s.name;
+  };
   const legend = $("legend");
-  legend.replaceChildren(...result.speakers.map((s) =>
-    el("span", { class: "swatch", style: `background:${colors[s.id]}`, "data-speaker": s.id }, `${s.name} (${s.type})`)));
+  legend.replaceChildren(...result.speakers.map((s) => {
+    const details = speakerDetails(s, names);
+    return el("span", { class: "swatch", style: `background:${colors[s.id]}`, "data-speaker": s.id,
+                        title: s.mentions.map((m) => m.text).join(" · ") },
+              `${s.name} (${s.type}${details ? `; ${details}` : ""})`);
+  }));
 
   const article = $("highlighted");
   const lastPiece = {};
@@ -79,9 +97,11 @@ function render(text, result) {
   const targets = result.targets || [];
   const summary = result.speaker_stances || [];
   const cell = (sid, t) => summary.find((x) => x.speaker_id === sid && x.target === t);
-  const head = el("tr", {}, el("th", {}, "Speaker"), ...targets.map((t) => el("th", {}, t)));
+  const head = el("tr", {}, el("th", {}, "Speaker"), el("th", {}, "Role"), el("th", {}, "Affiliation"),
+    ...targets.map((t) => el("th", {}, t)));
   const rows = result.speakers.map((s) => el("tr", { "data-speaker": s.id },
-    el("td", {}, s.name), ...targets.map((t) => {
+    el("td", {}, s.name), el("td", {}, s.role || "—"),
+    el("td", {}, (s.affiliation_id && names[s.affiliation_id]) || s.affiliation || "—"), ...targets.map((t) => {
       const x = cell(s.id, t);
       return x ? el("td", { class: x.label }, `${x.label} (${x.score.toFixed(2)})`) : el("td", {}, "–");
     })));
@@ -91,7 +111,7 @@ function render(text, result) {
   claimsTable.replaceChildren(
     el("tr", {}, ...["#", "Speaker", "Cue", "Claim", "Type", "Check-worthiness", "Stance"].map((h) => el("th", {}, h))),
     ...result.claims.map((c) => el("tr", { "data-claim": c.id },
-      el("td", {}, c.id), el("td", {}, names[c.speaker_id] || "—"), el("td", {}, c.cue ? c.cue.text : "—"),
+      el("td", {}, c.id), el("td", {}, described(c.speaker_id)), el("td", {}, c.cue ? c.cue.text : "—"),
       el("td", {}, c.text), el("td", {}, c.type),
       el("td", {}, c.checkworthiness != null ? c.checkworthiness.toFixed(2) : "—"),
       el("td", {}, c.stances.map((s) => `${s.target}: ${s.label}`).join(", ") || "—"))));

@@ -134,3 +134,17 @@ def test_batch_is_predicted_in_minibatches(client, predictor):
     response = client.post("/v1/extract/batch", json={"documents": docs})
     assert len(response.get_json()["results"]) == 20
     assert predictor.calls == [8, 8, 4]
+
+
+def test_speakers_carry_role_affiliation_anonymous_and_key(client):
+    body = client.post("/v1/extract", json={"text": "Anna said that it rained."}).get_json()
+    (speaker,) = body["speakers"]
+    assert {"id", "name", "type", "role", "affiliation", "affiliation_id", "anonymous", "key", "mentions"} <= set(speaker)
+    assert speaker["key"] == "unknown:anna" and speaker["anonymous"] is False
+
+
+def test_openapi_documents_the_speaker_fields_and_types(client):
+    speaker = client.get("/openapi.json").get_json()["components"]["schemas"]["SpeakerOut"]
+    assert {"role", "affiliation_id", "anonymous", "key"} <= set(speaker["properties"])
+    assert speaker["properties"]["type"]["enum"] == ["person", "organization", "country", "media", "document",
+                                                     "group", "unknown"]

@@ -22,7 +22,7 @@ SEED_EXPECTED = [
     ("urged", "a ceasefire and negotiations", "China"),
     ("signaled", "some elements of China’s peace proposal", "Volodymyr Zelensky"),
     ("noted", "discussions focused on", "Russia"),
-    ("suggested", "U.S. officials fear", "A Time columnist"),
+    ("suggested", "U.S. officials fear", "a Time columnist"),
 ]
 
 
