@@ -207,6 +207,8 @@ def role_words(tokens: list[Any]) -> str | None:
     out: list[str] = []
     for tok in tokens:
         low = tok.lower_
+        if tok.is_space or not tok.text.strip():
+            continue  # a line break inside the title ("Gov.\nChris Christie")
         if tok.ent_type_ in _NAMED or tok.pos_ in {"DET", "PUNCT", "NUM", "PRON", "PART"}:
             if out and tok.pos_ != "PUNCT":
                 out = []  # "Trump campaign spokesman": what came before the name is not the role

@@ -556,7 +556,7 @@ class SpeakerResolver:
             noun = root if person is not None and not (person.start <= root.i < person.end) else \
                 next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
             role = appositive_role(noun) if noun is not None else None
-        if role is not None:
+        if role is not None and role.split():
             speaker.role = speaker.role or role
             self._roles[role.split()[-1]] = speaker
         if speaker.affiliation is None:

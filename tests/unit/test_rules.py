@@ -279,3 +279,21 @@ def test_schema_and_resolver_share_the_speaker_types():
     from schemas.extract import SPEAKER_TYPES as documented
 
     assert resolved == documented
+
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ("After BlazeTV’s\xa0Glenn Beck asked the author who would win, he said that Clinton would.",
+     "BlazeTV’s\xa0Glenn Beck"),
+    ("Politicians fired back, including Rep. Lacy Clay (D-Mo.):\n\nLibby Schaaf, the mayor of Oakland, said that"
+     " the remarks were wrong.", "Rep. Lacy Clay (D-Mo.):\n\nLibby Schaaf, the mayor of Oakland,"),
+])
+def test_white_space_inside_a_source_gives_no_empty_role(text, source):
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    # a no-break space or a line break inside a source mention once made a role of white space
+    # and an IndexError (a 500 for the request); both spans are PolNeAR sources
+    start = text.index(source)
+    speaker, _ = SpeakerResolver(load_spacy()(text)).resolve((start, start + len(source)))
+    assert speaker is not None and (speaker.role is None or speaker.role.strip() == speaker.role)
