@@ -10,6 +10,7 @@ from models.name_targets import (
     own_pronouns,
     refers,
     speaker_input,
+    speaker_side,
     with_names,
 )
 from models.nlp import load_spacy
@@ -135,3 +136,17 @@ def test_speaker_label_by_name_or_by_its_longest_mention():
     assert speaker_label(miller, "description") == "Trump campaign spokesman Jason Miller"
     long = Speaker("s2", "Ann Lee", "person", [Span(" ".join(["word"] * 20), 0, 99)])
     assert speaker_label(long, "description") == "Ann Lee"
+
+
+def test_speaker_side_self_ally_rival():
+    nlp = load_spacy()
+    trump, clinton = name_target(nlp("Donald Trump")), name_target(nlp("Hillary Clinton"))
+    both = [trump, clinton]
+    assert speaker_side(trump, {"donald trump", "he"}, both) == "self"
+    assert speaker_side(clinton, {"robby mook", "clinton campaign manager robby mook"}, both) == "ally"
+    assert speaker_side(trump, {"jason miller", "trump’s spokesman jason miller"}, both) == "ally"
+    assert speaker_side(trump, {"robby mook", "clinton campaign manager robby mook"}, both) == "rival"
+    assert speaker_side(trump, {"hillary clinton", "she"}, both) == "rival"
+    # without the other person among the request's targets there is no rival
+    assert speaker_side(trump, {"hillary clinton"}, [trump]) is None
+    assert speaker_side(trump, {"the senator"}, both) is None and speaker_side(trump, None, both) is None

@@ -274,6 +274,29 @@ def test_label_weights_apply_to_person_targets_only():
         _FixedStance.label_weights = {"favor": 1.0, "against": 3.0, "neutral": 1.0}
 
 
+
+class _SidedStance(_FixedStance):
+    """The same leaning-favor distribution, with side weights that make a rival against."""
+
+    label_weights: dict = {}
+    side_weights = {"rival": {"favor": 0.1, "against": 3.0, "neutral": 0.5},
+                    "self": {"favor": 2.0, "against": 0.2, "neutral": 1.0}}
+
+
+def test_side_weights_follow_the_speaker_of_each_claim():
+    from models import ClaimPipeline
+    from models.spacy_extractor import SpacyExtractor
+
+    pipeline = ClaimPipeline(SpacyExtractor.load(), stance=_SidedStance())
+    text = ("Hillary Clinton said that Donald Trump cannot be trusted. "
+            "Donald Trump said that Donald Trump will win. The senator said that Donald Trump was in Ohio.")
+    _, claims = run(pipeline, text, targets=("Donald Trump", "Hillary Clinton"))
+    got = [(name, {s.target: s.label for s in c.stances}) for name, c in claims]
+    # Clinton is the other person target (a rival: against), Trump speaks of himself (self: the
+    # favor lean stays), the senator has no side (the classifier's own favor)
+    assert got == [("Hillary Clinton", {"Donald Trump": "against"}), ("Donald Trump", {"Donald Trump": "favor"}),
+                   ("the senator", {"Donald Trump": "favor"})]
+
 def test_schema_and_resolver_share_the_speaker_types():
     from models.speakers import SPEAKER_TYPES as resolved
     from schemas.extract import SPEAKER_TYPES as documented
