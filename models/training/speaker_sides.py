@@ -16,7 +16,9 @@ output and the side are independent evidence. The dev splits then measure it:
     python -m models.training.speaker_sides [--models full|fast] [--prior 10] [--write]
 
 prints the train counts, the weights, and news F_avg on dev and dev2 (gold and pipeline claims)
-without and with the weights, as served.
+without the weights, with self and ally, and with all three sides. Only self and ally are stored
+by default: "rival" holds in an election, where the two person targets oppose each other, and
+would push two allies named as targets ("Joe Biden", "Barack Obama") toward against.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--models", default="full", choices=["full", "fast"])
     ap.add_argument("--prior", type=float, default=10.0, help="pseudo-items at the base rate per side")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--sides", nargs="+", default=["self", "ally"], choices=list(SIDES),
+                    help="the sides to store (rival assumes the request's person targets oppose each other)")
     ap.add_argument("--write", action="store_true", help="store side_weights in the weights' metrics.json")
     add_data_root(ap)
     args = ap.parse_args(argv)
@@ -106,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         path = weights_for("stance", args.models) / "metrics.json"
         metrics = json.loads(path.read_text(encoding="utf-8"))
-        metrics["side_weights"] = weights
+        metrics["side_weights"] = {side: w for side, w in weights.items() if side in args.sides}
         metrics["side_weights_choice"] = {"train_counts": {str(s): dict(c) for s, c in counts.items()},
-                                          "prior": args.prior, "dev_f_avg": figures}
+                                          "prior": args.prior, "all_sides": weights, "dev_f_avg": figures}
         path.write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
         print(f"wrote side_weights to {path.name} of {path.parent.name}")
     return 0
