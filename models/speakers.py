@@ -37,6 +37,7 @@ from typing import Any
 
 from .lexicon import (
     ANONYMOUS_NOUNS,
+    BODY_NOUNS,
     COUNTRIES,
     COUNTRY_NOUNS,
     GOVERNMENT_NOUNS,
@@ -72,8 +73,8 @@ from .speaker_names import (
     description,
     ent_of,
     person_ent,
+    person_role,
     proper_chain,
-    title_role,
     untitled,
 )
 from .types import Offsets, Span, Speaker
@@ -90,6 +91,8 @@ _PLURAL_TAGS = {"NNS", "NNPS"}
 _AUTHOR_TOKENS = 120
 # a he/she looks this many compatible mentions back for one of its gender
 _GENDER_LOOKBACK = 4
+# a person's title or apposition is read this many tokens either side of the name at most
+_DESCRIPTION_TOKENS = 30
 # speakers a later name can merge with, per document (see the module docstring)
 MAX_SPEAKERS = 1000
 
@@ -254,6 +257,7 @@ class SpeakerResolver:
         self._body_words: dict[str, Speaker] = {}  # the last organisation named with each word
         self._documents: dict[str, Speaker] = {}  # the last document of each head and family
         self._document_nouns: list[int] | None = None  # the doc's document nouns, found once
+        self._described_people: dict[str, tuple[str | None, str | None]] | None = None
 
     # -- public --------------------------------------------------------------------------
 
@@ -287,6 +291,12 @@ class SpeakerResolver:
         speaker of the document, that speaker's id ("China's plan" -> China)."""
         known: dict[str, Speaker] = {}
         for speaker in self.speakers:
+            if speaker.type == "person" and (speaker.role is None or speaker.affiliation is None):
+                role, held = self._descriptions().get(speaker.name, (None, None))
+                speaker.role = speaker.role or role
+                speaker.affiliation = speaker.affiliation or held
+            if speaker.affiliation is not None:
+                speaker.affiliation = self._affiliation_named(speaker.affiliation)
             speaker.key = speaker_key(speaker)
             known.setdefault(speaker.key.partition(":")[2], speaker)
         for speaker in self.speakers:
@@ -329,6 +339,20 @@ class SpeakerResolver:
             speaker = self._described_speaker(span, text, low, kind, head)
         self._note_honorific(speaker, span)
         return speaker, kind, head
+
+    def _affiliation_named(self, held: str) -> str:
+        """An affiliation as the article names it in full: a person by the fullest name ("Trump"
+        -> "Donald Trump"), a body by the organisation speaker whose name has its head word ("the
+        campaign" -> "the Clinton campaign")."""
+        people = self._person_names()
+        if people.is_person(held) and held[:1].isupper():
+            return people.fullest(held)
+        words = held.lower().split()
+        if len(words) == 2 and words[0] == "the" and words[1] in BODY_NOUNS:
+            body = self._body_words.get(words[1])
+            if body is not None:
+                return body.name
+        return held
 
     def _body_antecedent(self, kind: str, head: str) -> Speaker | None:
         """The speaker "the fund", "the poll" or "the study" refers back to: the last
@@ -549,18 +573,44 @@ class SpeakerResolver:
 
     def _describe_person(self, speaker: Speaker, span: Any, ents: list[Any], person: Any | None) -> None:
         """Fill in a named person's role and affiliation from a mention that gives them."""
-        root = span.root
-        name_start = person.start if person is not None else proper_chain(span)[0].i
-        role = title_role(span, name_start)
-        if role is None:
-            noun = root if person is not None and not (person.start <= root.i < person.end) else \
-                next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
-            role = appositive_role(noun) if noun is not None else None
+        if person is None:
+            chain = proper_chain(span)
+            person = self.doc[chain[0].i: chain[-1].i + 1]
+        role = person_role(span, person)
         if role is not None:
             speaker.role = speaker.role or role
             self._roles[role.split()[-1]] = speaker
         if speaker.affiliation is None:
             speaker.affiliation = affiliation(span, ents, person)
+
+    def _descriptions(self) -> dict[str, tuple[str | None, str | None]]:
+        """The role and affiliation the article gives each person it names with a title or an
+        apposition anywhere, source or not ("Republican presidential nominee Donald Trump" ->
+        presidential nominee, the Republican Party), by the person's fullest name; the first
+        mention that gives each wins. Read once per document, each from a window of at most
+        _DESCRIPTION_TOKENS tokens around the name."""
+        if self._described_people is not None:
+            return self._described_people
+        found: dict[str, tuple[str | None, str | None]] = {}
+        people = self._person_names()
+        for ent in self._all_ents():
+            if ent.label_ != "PERSON":
+                continue
+            root = ent.root
+            appos = any(c.dep_ == "appos" for c in root.children)
+            if root.left_edge.i >= ent.start and not appos:
+                continue
+            span = self.doc[max(root.left_edge.i, ent.start - _DESCRIPTION_TOKENS):
+                            min(root.right_edge.i + 1, ent.end + _DESCRIPTION_TOKENS)]
+            if not (span.start <= root.i < span.end) or span.root.i != root.i:
+                continue
+            role = person_role(span, ent)
+            held = affiliation(span, self._ents_in(span), ent)
+            name = people.fullest(untitled(clean(ent.text)))
+            was_role, was_held = found.get(name, (None, None))
+            found[name] = (was_role or role, was_held or held)
+        self._described_people = found
+        return found
 
     def _described_speaker(self, span: Any, text: str, low: str, kind: str, head: str) -> Speaker:
         """A speaker known by a description ("a senior U.S. official"), or the unnamed person an

@@ -155,6 +155,16 @@ def test_described_speaker_is_named_by_the_description_before_its_comma(text, so
          "John Smith", "spokesman", None),
         ("New Jersey Gov. Chris Christie said that the bridge was closed.", "New Jersey Gov. Chris Christie",
          "Chris Christie", "governor", "New Jersey"),
+        ("Trump campaign spokesman Jason Miller said that the plan was fair.", "Trump campaign spokesman Jason Miller",
+         "Jason Miller", "spokesman", "the Trump campaign"),
+        ("Rep. John Mica (R-Fla.) said that the hearing would go on.", "Rep. John Mica (R-Fla.)",
+         "John Mica", "representative", "the Republican Party"),
+        ("Senator Dianne Feinstein, Democrat of California, said that the program failed.",
+         "Senator Dianne Feinstein, Democrat of California", "Dianne Feinstein", "senator", "the Democratic Party"),
+        ("Latvian journalist Dainis Ivans said that the threat was real.", "Latvian journalist Dainis Ivans",
+         "Dainis Ivans", "journalist", "Latvia"),
+        ("Len Burman, head of the centrist Tax Policy Center, said that the plan was costly.",
+         "Len Burman, head of the centrist Tax Policy Center", "Len Burman", "head", "the Tax Policy Center"),
     ],
 )
 def test_a_named_person_is_filed_by_name_with_the_role_the_text_gives(text, source, name, role, affiliation):
@@ -224,6 +234,19 @@ def test_keys_and_affiliation_ids_link_speakers():
     assert ministry.name == "China" and ministry.key == "country:china"  # a state's ministry is the state
     assert diplomat.anonymous and diplomat.affiliation == "China" and diplomat.affiliation_id == ministry.id
     assert [s.key for s in speakers] == ["country:china", "person:chinese diplomat"]
+
+
+def test_a_person_takes_the_role_the_article_gives_where_they_are_not_a_source():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = ("Republican presidential nominee Donald Trump held a rally on Monday. "
+            "Trump said that the polls were wrong.")
+    resolver = SpeakerResolver(load_spacy()(text))
+    start = text.index("Trump said")
+    trump, _ = resolver.resolve((start, start + len("Trump")))
+    resolver.finish()
+    assert (trump.name, trump.role, trump.affiliation) == ("Donald Trump", "presidential nominee", "the Republican Party")
 
 
 def test_people_who_share_a_surname_stay_apart():
