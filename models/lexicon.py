@@ -154,6 +154,7 @@ GROUP_NOUNS: frozenset[str] = frozenset(
     """
     percent percentage majority minority number share half third quarter most many some few
     several others other all both everyone everybody none crowd chorus group coalition people
+    labor
     """.split()
 )
 # Plural nouns of places that speak as states ("many E.U. nations").
@@ -212,6 +213,14 @@ BODY_NOUNS: frozenset[str] = ORG_NOUNS | frozenset(
     """
     panel legislature caucus board subcommittee network chain union labor department ministry
     court tribunal school university college center centre society association federation league
+    """.split()
+)
+# Family and household nouns: "his wife", "my father" are one person.
+KIN_NOUNS = frozenset(
+    """
+    wife husband father mother son daughter brother sister grandfather grandmother uncle aunt
+    cousin nephew niece ex-wife ex-husband widow widower fiancé fiancée girlfriend boyfriend
+    partner stepfather stepmother parent grandparent dad mom
     """.split()
 )
 # Party members as nouns: "Senator Dianne Feinstein, Democrat of California" is the party's.

@@ -129,6 +129,11 @@ class OrgNames:
             if len(words) > len(self.by_ending.get(ending, "").split()):
                 self.by_ending[ending] = name
 
+    def is_initials(self, name: str) -> bool:
+        """Whether ``name`` is the acronym of an organisation the article names ("I.R.S.")."""
+        letters = re.sub(r"[.&]", "", name)
+        return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha() and letters in self.by_initials
+
     def fullest(self, name: str) -> str:
         words = name.split()
         if len(words) == 1:

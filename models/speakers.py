@@ -45,11 +45,11 @@ from .lexicon import (
     HONORIFICS_FEMALE,
     HONORIFICS_MALE,
     INTERNATIONAL_BODIES,
+    KIN_NOUNS,
     MEDIA_NAME_WORDS,
     MEDIA_NAMES,
     METONYMS,
     NOMINAL_GROUPS,
-    ORG_NOUNS,
     PERSON_NOUNS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
@@ -87,6 +87,11 @@ _DISTINCT = {"another", "other", "second", "third", "different", "separate"}
 _THING_KINDS = {"organization", "country", "media", "document", "unknown"}
 _PLURAL_KINDS = {"group", "organization", "country", "media"}
 _PLURAL_TAGS = {"NNS", "NNPS"}
+# determiners that make a singular noun everyone of its kind ("any taxpayer"): a group
+_EVERYONE = {"any", "every"}
+_FIRST_SINGULAR = {"i", "me"}
+_OPENING = "“«„‟\""
+_CLOSING = "”»"
 # "the plan" looks for the noun that introduced it this many tokens back at most
 _AUTHOR_TOKENS = 120
 # a he/she looks this many compatible mentions back for one of its gender
@@ -258,6 +263,9 @@ class SpeakerResolver:
         self._documents: dict[str, Speaker] = {}  # the last document of each head and family
         self._document_nouns: list[int] | None = None  # the doc's document nouns, found once
         self._described_people: dict[str, tuple[str | None, str | None]] | None = None
+        # line breaks, quotation marks and straight quotation marks, by offset (``_quoted``)
+        self._quotes: tuple[list[int], list[int], list[int]] | None = None
+        self._writer: Speaker | None = None
 
     # -- public --------------------------------------------------------------------------
 
@@ -277,14 +285,50 @@ class SpeakerResolver:
                 speaker, kind, head = self._speaker_for(antecedent, antecedent.text, antecedent.start_char)
                 return self._add(mention, kind, head, speaker), mention
         pronoun = PRONOUNS_POSSESSIVE.get(low, low)
+        if pronoun in _FIRST_SINGULAR and not self._quoted(start):
+            # "I" outside a quotation is the writer's ("My father would have loved Trump")
+            # kind "author": no he/she or nominal refers back to the writer
+            return self._add(mention, "author", pronoun, self._author()), mention
         if pronoun in PRONOUNS_PERSON | PRONOUNS_THING | PRONOUNS_PLURAL | PRONOUNS_SELF | PRONOUNS_RELATIVE:
             earlier = self._antecedent(pronoun, start)
             if earlier is None:
-                return self._add(mention, "unknown", pronoun, self._new(mention.text, "unknown")), mention
+                # "she" with no one before it is still one person
+                kind = "person" if pronoun in PRONOUNS_PERSON | _FIRST_SINGULAR else "unknown"
+                return self._add(mention, kind, pronoun, self._new(mention.text, kind)), mention
             self._note_gender(earlier.speaker, pronoun)
             return self._add(mention, earlier.kind, earlier.head, earlier.speaker), mention
         speaker, kind, head = self._speaker_for(span, mention.text, start)
         return self._add(mention, kind, head, speaker), mention
+
+    def _quoted(self, at: int) -> bool:
+        """Whether offset ``at`` is inside a quotation: the last quotation mark before it in its
+        paragraph opens one (a curly opening mark, or an odd number of straight ones). Found by
+        bisection over the marks and line breaks, listed once per document."""
+        if self._quotes is None:
+            self._quotes = ([], [], [])
+            for n, char in enumerate(self.text):
+                if char == "\n":
+                    self._quotes[0].append(n)
+                elif char in _OPENING or char in _CLOSING:
+                    self._quotes[1].append(n)
+                if char == '"':
+                    self._quotes[2].append(n)
+        breaks, marks, straight = self._quotes
+        line = bisect.bisect_left(breaks, at)
+        begin = breaks[line - 1] if line else -1
+        last = bisect.bisect_left(marks, at)
+        if not last or marks[last - 1] < begin:
+            return False
+        char = self.text[marks[last - 1]]
+        if char != '"':
+            return char in _OPENING
+        return (bisect.bisect_left(straight, at) - bisect.bisect_right(straight, begin)) % 2 == 1
+
+    def _author(self) -> Speaker:
+        """The writer of the article, who speaks as "I" outside quotations (one per document)."""
+        if self._writer is None:
+            self._writer = self._new("the author", "person", mergeable=False)
+        return self._writer
 
     def finish(self) -> list[Speaker]:
         """The document's speakers, each with its ``key`` and, where its affiliation is another
@@ -478,12 +522,17 @@ class SpeakerResolver:
         if self._conjoined(root):
             return "group", False  # "Mr. Grassley and Mr. Leahy", "Obama, others"
         ents = self._ents_in(span)
-        if person_ent(span, ents) is not None or self._person_like(span, root):
+        plural = root.tag_ in _PLURAL_TAGS
+        # "Presidential candidates Hillary Clinton and Donald Trump": the plural noun, not its apposition
+        if (not plural or root.ent_type_ == "PERSON") and person_ent(span, ents) is not None \
+                or self._person_like(span, root):
             return "person", True
         proper = root.pos_ == "PROPN" or bool(root.ent_type_)
-        plural = root.tag_ in _PLURAL_TAGS
         ent = root.ent_type_
         held = ent_of(root, ents)
+        if held is not None and ent in {"GPE", "LOC", "NORP"} and len(held) == 1 \
+                and self._org_names().is_initials(held.text):
+            return "organization", True  # "the I.R.S." where the article names the Internal Revenue Service
         if root.tag_ == "NNPS" and (held is None or len(held) == 1):
             return "group", False  # "Ukrainians", "Democrats", whatever the entity label
         if ent == "NORP":
@@ -493,34 +542,39 @@ class SpeakerResolver:
         if ent in {"GPE", "LOC"}:
             return "country", True
         if ent in {"ORG", "FAC"}:
-            return self._body(root, ents), True
-        if head in GROUP_NOUNS or root.like_num:
-            return "group", False
-        if head in SPEAKER_MEDIA:
+            return self._body(root, ents, self._org_names()), True
+        if head in SPEAKER_MEDIA or root.lower_ in SPEAKER_MEDIA:
             return "media", False
         if head in SPEAKER_DOCUMENTS or root.lower_ in SPEAKER_DOCUMENTS:
-            return "document", False
+            return "document", False  # "One Tweet"
+        if head in GROUP_NOUNS or root.like_num or any(c.lower_ in _EVERYONE for c in root.children):
+            return "group", False  # "Twelve percent", "any taxpayer"
         if plural:
             return ("country", False) if head in COUNTRY_NOUNS else ("group", False)
-        if head in PERSON_NOUNS:
+        if head in PERSON_NOUNS or head in KIN_NOUNS:
             return "person", False
-        if head in ORG_NOUNS:
+        if head in COUNTRY_NOUNS - GOVERNMENT_NOUNS:
+            return "country", False  # "the state", "the nation"
+        if head in BODY_NOUNS:
             return "organization", False
         if proper:
-            return self._body(root, ents), True
+            return self._body(root, ents, self._org_names()), True
         return "unknown", False
 
     @staticmethod
-    def _body(root: Any, ents: list[Any]) -> str:
-        """An outlet ("the Tampa Bay Times", "Christian News Service") or another organisation."""
-        last = (ent_of(root, ents) or root).text.split()[-1].lower()
-        return "media" if last in MEDIA_NAME_WORDS else "organization"
+    def _body(root: Any, ents: list[Any], orgs: OrgNames) -> str:
+        """An outlet ("the Tampa Bay Times", "Christian News Service", "CNS" where the article
+        names it) or another organisation."""
+        words = orgs.fullest(clean((ent_of(root, ents) or root).text)).lower().split() or [""]
+        return "media" if words[-1] in MEDIA_NAME_WORDS or "news" in words else "organization"
 
     @staticmethod
     def _conjoined(root: Any) -> bool:
         """Whether a mention names several speakers ("Mr. Grassley and Mr. Leahy", "Craig Bryan
         and other scientists"), not one person by a description and a name ("his wife and
         current Democratic presidential nominee Hillary Clinton")."""
+        if any(c.dep_ == "preconj" for c in root.children):
+            return True  # "both President Obama and Republican presidential nominee Donald Trump"
         for conj in (c for c in root.children if c.dep_ == "conj"):
             described = {root.tag_, conj.tag_} == {"NN", "NNP"}
             if not described:

@@ -201,6 +201,9 @@ def test_a_surname_takes_the_fullest_name_the_article_gives():
         ("A Quinnipiac University poll found that the race was tied.", "A Quinnipiac University poll", "document"),
         ("The report said that emissions rose.", "The report", "document"),
         ("NATO said that the exercise would go ahead.", "NATO", "organization"),
+        ("His wife said that the trip was long.", "His wife", "person"),
+        ("Any taxpayer can argue that the rules are unfair.", "Any taxpayer", "group"),
+        ("State news media reported that the test succeeded.", "State news media", "media"),
     ],
 )
 def test_speaker_types_name_groups_and_documents(text, source, kind):
@@ -247,6 +250,20 @@ def test_a_person_takes_the_role_the_article_gives_where_they_are_not_a_source()
     trump, _ = resolver.resolve((start, start + len("Trump")))
     resolver.finish()
     assert (trump.name, trump.role, trump.affiliation) == ("Donald Trump", "presidential nominee", "the Republican Party")
+
+
+def test_i_outside_a_quotation_is_the_writer_and_he_is_not():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = ('I grew up in Ohio. My father said that hard work pays. "I was wrong," he said later. '
+            "I think that he was right.")
+    resolver = SpeakerResolver(load_spacy()(text))
+    spans = [(0, 1), (text.index("My father"), text.index("My father") + 9), (text.index('"I') + 1, text.index('"I') + 2),
+             (text.index("he said"), text.index("he said") + 2), (text.index("I think"), text.index("I think") + 1)]
+    writer, father, quoted, he, again = (resolver.resolve(span)[0] for span in spans)
+    assert (writer.name, writer.type) == ("the author", "person") and again is writer
+    assert father.type == "person" and he is father and quoted is not writer
 
 
 def test_people_who_share_a_surname_stay_apart():
