@@ -188,6 +188,7 @@ TITLES: dict[str, str] = {
     "congressman": "congressman", "congresswoman": "congresswoman", "leader": "leader",
     "former": "former", "first": "first", "lady": "lady", "king": "king", "queen": "queen",
     "prince": "prince", "pope": "pope", "attorney": "attorney",
+    "representative": "representative", "del.": "delegate", "delegate": "delegate",
 }
 HONORIFICS_MALE = frozenset({"mr.", "mr", "sir"})
 HONORIFICS_FEMALE = frozenset({"mrs.", "ms.", "mrs", "ms", "miss", "dame"})

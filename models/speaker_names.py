@@ -48,7 +48,7 @@ def clean(text: str) -> str:
 def surname_words(name: str) -> list[str]:
     """The lower-case words of a person's name without a suffix ("Joseph R. Biden Jr." ->
     [joseph, r., biden])."""
-    words = name.lower().split()
+    words = name.lower().replace("’", "'").split()  # "O’Neill" is "O'Neill"
     while len(words) > 1 and words[-1] in NAME_SUFFIXES:
         words.pop()
     return words

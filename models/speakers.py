@@ -90,6 +90,8 @@ _PLURAL_TAGS = {"NNS", "NNPS"}
 # determiners that make a singular noun everyone of its kind ("any taxpayer"): a group
 _EVERYONE = {"any", "every"}
 _FIRST_SINGULAR = {"i", "me"}
+# role heads that name the same post ("the GOP candidate" is the party's nominee)
+_ROLE_HEADS = {"candidate": "nominee", "standard-bearer": "nominee"}
 _OPENING = "“«„‟\""
 _CLOSING = "”»"
 # "the plan" looks for the noun that introduced it this many tokens back at most
@@ -266,6 +268,8 @@ class SpeakerResolver:
         # line breaks, quotation marks and straight quotation marks, by offset (``_quoted``)
         self._quotes: tuple[list[int], list[int], list[int]] | None = None
         self._writer: Speaker | None = None
+        self._described_by_ent: dict[Any, tuple[str | None, str | None]] = {}
+        self._ent_char_starts: list[int] = []
 
     # -- public --------------------------------------------------------------------------
 
@@ -291,6 +295,12 @@ class SpeakerResolver:
             return self._add(mention, "author", pronoun, self._author()), mention
         if pronoun in PRONOUNS_PERSON | PRONOUNS_THING | PRONOUNS_PLURAL | PRONOUNS_SELF | PRONOUNS_RELATIVE:
             earlier = self._antecedent(pronoun, start)
+            if earlier is None and pronoun in PRONOUNS_PERSON:
+                named = self._person_before(start)
+                if named is not None:
+                    # "she" after a person the article names but never quotes
+                    self._note_gender(named, pronoun)
+                    return self._add(mention, "person", pronoun, named), mention
             if earlier is None:
                 # "she" with no one before it is still one person
                 kind = "person" if pronoun in PRONOUNS_PERSON | _FIRST_SINGULAR else "unknown"
@@ -359,8 +369,9 @@ class SpeakerResolver:
         root = span.root if span is not None and len(span) else None
         head = (root.lemma_ if root is not None else (text.split() or [""])[-1]).lower()
         low = _norm(text)
+        several = root is not None and self._conjoined(root)  # "France and Germany" is not France
         canonical = METONYMS.get(low) or COUNTRIES.get(low) or COUNTRIES.get(_norm(_strip_det(low))) \
-            or self._government_of(span, root) or self._state_named(span, root)
+            or self._government_of(span, root) or (None if several else self._state_named(span, root))
         if canonical is not None:
             kind = "organization" if canonical in INTERNATIONAL_BODIES else "country"
             return self._keyed(f"{kind}:{canonical}", canonical, kind), kind, head
@@ -368,7 +379,8 @@ class SpeakerResolver:
         kind, proper = self._classify(span, root, low, head)
         plural = kind == "group"
         if not proper and low.startswith(_DETERMINERS):
-            known = self._nominal_antecedent(head, start, plural) or self._body_antecedent(kind, head)
+            known = self._nominal_antecedent(head, start, plural) or self._body_antecedent(kind, head) \
+                or (self._described_as(span, head) if kind == "person" else None)
             if known is not None:
                 return known, kind, head
         if kind == "group" and span is not None and len(span):
@@ -520,7 +532,9 @@ class SpeakerResolver:
         if root is None:
             return "unknown", False
         if self._conjoined(root):
-            return "group", False  # "Mr. Grassley and Mr. Leahy", "Obama, others"
+            states = all(t.ent_type_ == "GPE" for t in (root, *(c for c in root.children if c.dep_ == "conj")))
+            # "Mr. Grassley and Mr. Leahy", "Obama, others"; "France and Germany" are states
+            return ("country" if states else "group"), False
         ents = self._ents_in(span)
         plural = root.tag_ in _PLURAL_TAGS
         # "Presidential candidates Hillary Clinton and Donald Trump": the plural noun, not its apposition
@@ -637,6 +651,31 @@ class SpeakerResolver:
         if speaker.affiliation is None:
             speaker.affiliation = affiliation(span, ents, person)
 
+    def _person_before(self, at: int) -> Speaker | None:
+        """The speaker of the last person the article names before offset ``at`` (a PERSON
+        entity, source or not), found by bisection over the entities."""
+        ents = self._all_ents()
+        pos = bisect.bisect_left(self._ent_char_starts, at)
+        for ent in reversed(ents[max(0, pos - _GENDER_LOOKBACK * 4):pos]):
+            if ent.label_ == "PERSON" and ent.end_char <= at:
+                return self._named(ent, ent.text, "person")
+        return None
+
+    def _described_as(self, span: Any, head: str) -> Speaker | None:
+        """The person a definite description names by the role the article gives them elsewhere
+        ("the GOP presidential nominee" after "Republican presidential nominee Donald Trump"):
+        the one person whose role has the same last word ("nominee"; a candidate is a nominee)
+        and whose party, if the description gives one, is the same."""
+        want = _ROLE_HEADS.get(head, head)
+        party = affiliation(span, self._ents_in(span))
+        found = [(ent, held) for ent, (role, held) in self._described_ents().items()
+                 if role is not None and _ROLE_HEADS.get(role.split()[-1], role.split()[-1]) == want
+                 and (party is None or held == party)]
+        if len({self._person_names().fullest(untitled(clean(ent.text))) for ent, _ in found}) != 1:
+            return None
+        ent = found[0][0]
+        return self._named(ent, ent.text, "person")
+
     def _descriptions(self) -> dict[str, tuple[str | None, str | None]]:
         """The role and affiliation the article gives each person it names with a title or an
         apposition anywhere, source or not ("Republican presidential nominee Donald Trump" ->
@@ -663,8 +702,13 @@ class SpeakerResolver:
             name = people.fullest(untitled(clean(ent.text)))
             was_role, was_held = found.get(name, (None, None))
             found[name] = (was_role or role, was_held or held)
+            self._described_by_ent[ent] = (role, held)
         self._described_people = found
         return found
+
+    def _described_ents(self) -> dict[Any, tuple[str | None, str | None]]:
+        self._descriptions()
+        return self._described_by_ent
 
     def _described_speaker(self, span: Any, text: str, low: str, kind: str, head: str) -> Speaker:
         """A speaker known by a description ("a senior U.S. official"), or the unnamed person an
@@ -726,6 +770,7 @@ class SpeakerResolver:
         if self._ents is None:
             self._ents = list(self.doc.ents)
             self._ent_starts = [e.start for e in self._ents]
+            self._ent_char_starts = [e.start_char for e in self._ents]
         return self._ents
 
     def _ents_near(self, token: Any) -> list[Any]:

@@ -266,6 +266,17 @@ def test_i_outside_a_quotation_is_the_writer_and_he_is_not():
     assert father.type == "person" and he is father and quoted is not writer
 
 
+def test_she_with_no_quoted_person_before_it_is_the_person_the_article_named():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = "Hillary Clinton spoke in Ohio on Monday. Later she said that wages must rise."
+    resolver = SpeakerResolver(load_spacy()(text))
+    start = text.index("she said")
+    speaker, _ = resolver.resolve((start, start + 3))
+    assert (speaker.name, speaker.type) == ("Hillary Clinton", "person")
+
+
 def test_people_who_share_a_surname_stay_apart():
     from models.nlp import load_spacy
     from models.speakers import SpeakerResolver
