@@ -90,6 +90,8 @@ _PLURAL_TAGS = {"NNS", "NNPS"}
 # determiners that make a singular noun everyone of its kind ("any taxpayer"): a group
 _EVERYONE = {"any", "every"}
 _FIRST_SINGULAR = {"i", "me"}
+# heads of a share of people ("46 percent"), named with whom they are a share of
+_SHARES = {"percent", "percentage", "majority", "minority", "half", "third", "quarter"}
 # role heads that name the same post ("the GOP candidate" is the party's nominee)
 _ROLE_HEADS = {"candidate": "nominee", "standard-bearer": "nominee"}
 _OPENING = "“«„‟\""
@@ -270,6 +272,7 @@ class SpeakerResolver:
         self._writer: Speaker | None = None
         self._described_by_ent: dict[Any, tuple[str | None, str | None]] = {}
         self._ent_char_starts: list[int] = []
+        self._population: str | None = None  # the people the last share was of (``_share_of``)
 
     # -- public --------------------------------------------------------------------------
 
@@ -721,6 +724,8 @@ class SpeakerResolver:
             if earlier is not None:
                 return earlier
         name = description(span) if span is not None and len(span) else text
+        if kind == "group" and head in _SHARES and span is not None and len(span):
+            name = self._share_of(span, name)
         speaker = self._new(name, kind)
         if span is None or not len(span):
             return speaker
@@ -733,6 +738,22 @@ class SpeakerResolver:
         speaker.anonymous = kind in {"person", "group"} and (head in ANONYMOUS_NOUNS or kind == "person"
                                                             and span.root.ent_type_ == "NORP")
         return speaker
+
+    def _share_of(self, span: Any, name: str) -> str:
+        """A share named with the people it is a share of ("46 percent" -> "46 percent of likely
+        voters"): its own "of" phrase, else the sentence's "among" phrase ("Among likely voters
+        in a four-way race, 46 percent ..."), else the last population an earlier share gave."""
+        root = span.root
+        own = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in {"of", "among"}), None)
+        before = self.doc[max(span.sent.start, span.start - _AUTHOR_TOKENS): span.start]  # bounded look-back
+        among = own or next((t for t in before if t.lower_ == "among" and t.dep_ == "prep"), None)
+        obj = next((c for c in among.children if c.dep_ == "pobj"), None) if among is not None else None
+        if obj is not None:
+            words = [t for t in obj.subtree if t.i <= obj.i]  # "likely voters", not "in a four-way race"
+            self._population = "".join(t.text_with_ws for t in words).strip()
+            if own is not None:
+                return name
+        return f"{name} of {self._population}" if self._population else name
 
     def _document_author(self, span: Any) -> str | None:
         """Whose document "the plan" is when the article introduced it a little earlier as what

@@ -277,6 +277,17 @@ def test_she_with_no_quoted_person_before_it_is_the_person_the_article_named():
     assert (speaker.name, speaker.type) == ("Hillary Clinton", "person")
 
 
+def test_a_share_is_named_with_the_people_it_is_a_share_of():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = "Among likely voters in a four-way race, 46 percent would choose Clinton and 44 percent would back Trump."
+    resolver = SpeakerResolver(load_spacy()(text))
+    first, _ = resolver.resolve((text.index("46"), text.index("46") + 10))
+    second, _ = resolver.resolve((text.index("44"), text.index("44") + 10))
+    assert (first.name, second.name) == ("46 percent of likely voters", "44 percent of likely voters")
+
+
 def test_people_who_share_a_surname_stay_apart():
     from models.nlp import load_spacy
     from models.speakers import SpeakerResolver
