@@ -154,6 +154,7 @@ GROUP_NOUNS: frozenset[str] = frozenset(
     """
     percent percentage majority minority number share half third quarter most many some few
     several others other all both everyone everybody none crowd chorus group coalition people
+    labor
     """.split()
 )
 # Plural nouns of places that speak as states ("many E.U. nations").
@@ -187,6 +188,7 @@ TITLES: dict[str, str] = {
     "congressman": "congressman", "congresswoman": "congresswoman", "leader": "leader",
     "former": "former", "first": "first", "lady": "lady", "king": "king", "queen": "queen",
     "prince": "prince", "pope": "pope", "attorney": "attorney",
+    "representative": "representative", "del.": "delegate", "delegate": "delegate",
 }
 HONORIFICS_MALE = frozenset({"mr.", "mr", "sir"})
 HONORIFICS_FEMALE = frozenset({"mrs.", "ms.", "mrs", "ms", "miss", "dame"})
@@ -201,6 +203,37 @@ PARTIES: dict[str, str] = {
     "democrat": "the Democratic Party", "democratic": "the Democratic Party",
     "democrats": "the Democratic Party", "d": "the Democratic Party",
 }
+# Words of a description that place or label the speaker rather than give its job ("a federal
+# judge", "conservative economist Aparna Mathur", "a Washington-based developer").
+ROLE_DROPPED = frozenset(
+    {"conservative", "liberal", "progressive", "centrist", "libertarian", "moderate", "federal",
+     "current", "based", "then", "now"})
+# Bodies a speaker can be or speak for: the extractor's ORG_NOUNS and more ("a Republican-controlled
+# legislature", "the House panel", "the Democratic caucus").
+BODY_NOUNS: frozenset[str] = ORG_NOUNS | frozenset(
+    """
+    panel legislature caucus board subcommittee network chain union labor department ministry
+    court tribunal school university college center centre society association federation league
+    """.split()
+)
+# Family and household nouns: "his wife", "my father" are one person.
+KIN_NOUNS = frozenset(
+    """
+    wife husband father mother son daughter brother sister grandfather grandmother uncle aunt
+    cousin nephew niece ex-wife ex-husband widow widower fiancé fiancée girlfriend boyfriend
+    partner stepfather stepmother parent grandparent dad mom
+    """.split()
+)
+# Party members as nouns: "Senator Dianne Feinstein, Democrat of California" is the party's.
+PARTY_NOUNS = frozenset({"democrat", "republican"})
+# Job words, kept in a role even where the parse makes them proper nouns ("Executive Director").
+ROLE_WORDS: frozenset[str] = PERSON_NOUNS | {role for role in TITLES.values() if role} | frozenset(
+    """
+    executive assistant deputy associate activist founder co-founder strategist pollster consultant
+    moderator host anchor staffer nominee counsel treasurer lieutenant governor whip delegate
+    organizer coordinator playwright developer physicist
+    """.split()
+)
 NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"})
 
 # Capitals and seats of power standing for their state ("Washington" = United States).
@@ -217,8 +250,8 @@ METONYMS: dict[str, str] = {
     "kiev": "Ukraine",
     "beijing": "China",
     "ankara": "Turkey",
-    "london": "United Kingdom",
-    "downing street": "United Kingdom",
+    "london": "Britain",
+    "downing street": "Britain",
     "paris": "France",
     "the elysee": "France",
     "berlin": "Germany",
@@ -257,9 +290,8 @@ COUNTRIES: dict[str, str] = {
     "ukraine": "Ukraine", "ukrainian": "Ukraine",
     "china": "China", "chinese": "China",
     "turkey": "Turkey", "turkish": "Turkey", "türkiye": "Turkey",
-    "u.k.": "United Kingdom", "uk": "United Kingdom", "britain": "United Kingdom",
-    "british": "United Kingdom", "united kingdom": "United Kingdom",
-    "the united kingdom": "United Kingdom",
+    "u.k.": "Britain", "uk": "Britain", "britain": "Britain", "great britain": "Britain",
+    "british": "Britain", "united kingdom": "Britain", "the united kingdom": "Britain",
     "france": "France", "french": "France",
     "germany": "Germany", "german": "Germany",
     "iran": "Iran", "iranian": "Iran",
@@ -271,4 +303,29 @@ COUNTRIES: dict[str, str] = {
     "nato": "NATO",
     "un": "United Nations", "u.n.": "United Nations", "united nations": "United Nations",
     "the united nations": "United Nations",
+}
+
+# More states, by name and demonym, for speakers' names and affiliations only ("Latvian journalist
+# Dainis Ivans" -> Latvia); kept apart from COUNTRIES, which the stance step also reads.
+MORE_COUNTRIES: dict[str, str] = {
+    demonym: state
+    for state, demonyms in {
+        "Afghanistan": "afghan", "Australia": "australian", "Austria": "austrian", "Belarus": "belarusian",
+        "Belgium": "belgian", "Brazil": "brazilian", "Burma": "burmese", "Canada": "canadian",
+        "Cuba": "cuban", "Denmark": "danish", "Egypt": "egyptian", "Estonia": "estonian",
+        "Finland": "finnish", "Greece": "greek", "Hungary": "hungarian", "Iraq": "iraqi",
+        "Ireland": "irish", "Italy": "italian", "Latvia": "latvian", "Lithuania": "lithuanian",
+        "Mexico": "mexican", "the Netherlands": "dutch", "North Korea": "north korean",
+        "Norway": "norwegian", "Pakistan": "pakistani", "the Philippines": "filipino",
+        "Romania": "romanian", "Saudi Arabia": "saudi", "South Korea": "south korean",
+        "Spain": "spanish", "Sweden": "swedish", "Switzerland": "swiss", "Syria": "syrian",
+        "Taiwan": "taiwanese", "Venezuela": "venezuelan", "Vietnam": "vietnamese",
+        "Myanmar": "myanmar", "Libya": "libyan", "Nigeria": "nigerian", "Kenya": "kenyan",
+        "South Africa": "south african", "Argentina": "argentine", "Colombia": "colombian",
+        "Qatar": "qatari", "Lebanon": "lebanese", "Yemen": "yemeni",
+        "Moldova": "moldovan", "Serbia": "serbian", "Croatia": "croatian",
+        "Czech Republic": "czech", "Slovakia": "slovak", "Bulgaria": "bulgarian", "Portugal": "portuguese",
+        "New Zealand": "new zealand", "Indonesia": "indonesian", "Thailand": "thai", "Malaysia": "malaysian",
+    }.items()
+    for demonym in (demonyms, state.lower(), state.lower().removeprefix("the "))
 }

@@ -12,11 +12,27 @@ import re
 from collections import Counter
 from typing import Any
 
-from .lexicon import COUNTRIES, EVALUATIVE, NAME_SUFFIXES, PARTIES, TITLES
+from .lexicon import (
+    BODY_NOUNS,
+    COUNTRIES,
+    EVALUATIVE,
+    GROUP_NOUNS,
+    MORE_COUNTRIES,
+    NAME_SUFFIXES,
+    PARTIES,
+    PARTY_NOUNS,
+    ROLE_DROPPED,
+    ROLE_WORDS,
+    TITLES,
+)
 
 _NAMED = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}
 _CUT_DEPS = {"relcl", "acl", "appos", "advcl", "parataxis"}
 _AFFILIATION_PREPS = {"for", "of", "at", "with", "to", "from", "in"}
+# a role "to" a place that names the host, not the sender ("U.S. ambassador to Burma")
+_HOSTED_ROLES = {"ambassador", "envoy"}
+# words of a role kept when a name follows them ("a former Democratic National Committee chairman")
+_KEPT_ACROSS = {"former", "retired", "ex", "outgoing", "acting", "interim"}
 _LOWERED = {"DET", "ADJ", "NUM", "ADV", "PRON"}  # sentence-initial words written lower case inside
 _PARTY_CODE = re.compile(r"\(\s*([RD])\s*[-–,]")
 
@@ -32,7 +48,7 @@ def clean(text: str) -> str:
 def surname_words(name: str) -> list[str]:
     """The lower-case words of a person's name without a suffix ("Joseph R. Biden Jr." ->
     [joseph, r., biden])."""
-    words = name.lower().split()
+    words = name.lower().replace("’", "'").split()  # "O’Neill" is "O'Neill"
     while len(words) > 1 and words[-1] in NAME_SUFFIXES:
         words.pop()
     return words
@@ -112,6 +128,11 @@ class OrgNames:
             ending = tuple(w.lower() for w in words[-2:])
             if len(words) > len(self.by_ending.get(ending, "").split()):
                 self.by_ending[ending] = name
+
+    def is_initials(self, name: str) -> bool:
+        """Whether ``name`` is the acronym of an organisation the article names ("I.R.S.")."""
+        letters = re.sub(r"[.&]", "", name)
+        return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha() and letters in self.by_initials
 
     def fullest(self, name: str) -> str:
         words = name.split()
@@ -203,7 +224,7 @@ def sentence_case(text: str, first: Any) -> str:
 def role_words(tokens: list[Any]) -> str | None:
     """A role from the words of a title or a description, without names, places, parties and
     praise ("Trump campaign spokesman" -> "spokesman"; "a senior U.S. official" -> "senior
-    official"; "Gov." -> "governor")."""
+    official"; "Gov." -> "governor"; "PolitiFact Executive Director" -> "executive director")."""
     out: list[str] = []
     for tok in tokens:
         low = tok.lower_
@@ -211,9 +232,13 @@ def role_words(tokens: list[Any]) -> str | None:
             continue  # a line break inside the title ("Gov.\nChris Christie")
         if tok.ent_type_ in _NAMED or tok.pos_ in {"DET", "PUNCT", "NUM", "PRON", "PART"}:
             if out and tok.pos_ != "PUNCT":
-                out = []  # "Trump campaign spokesman": what came before the name is not the role
+                # "Trump campaign spokesman": what came before the name is not the role, but
+                # "a former Democratic National Committee chairman" is still a former one
+                out = [w for w in out if w in _KEPT_ACROSS]
             continue
-        if low in EVALUATIVE or tok.dep_ == "poss" or tok.pos_ == "PROPN" and low not in TITLES:
+        if low in EVALUATIVE or low in ROLE_DROPPED or tok.dep_ == "poss" or _names_a_body(tok):
+            continue
+        if tok.pos_ == "PROPN" and low not in TITLES and low not in ROLE_WORDS:
             continue
         word = TITLES.get(low, low)
         if word:
@@ -223,16 +248,32 @@ def role_words(tokens: list[Any]) -> str | None:
     return " ".join(out) or None
 
 
+def _names_a_body(tok: Any) -> bool:
+    """Whether a noun of a title is a body with its name before it ("Trump campaign" in "Trump
+    campaign spokesman"): the body is the affiliation, not part of the role."""
+    if tok.dep_ != "compound" or tok.lemma_.lower() not in BODY_NOUNS or tok.i == 0:
+        return False
+    # the name hangs on the noun, or is the word before it ("Trump" may hang on "spokesman")
+    names = [c for c in tok.children if c.dep_ == "compound" and (c.ent_type_ in _NAMED or c.pos_ == "PROPN")]
+    before = tok.doc[tok.i - 1]
+    if before.ent_type_ in {"PERSON", "ORG"}:
+        names.append(before)
+    return any(n.lower_ not in TITLES and n.lower_ not in ROLE_WORDS for n in names)
+
+
 def title_role(span: Any, name_start: int) -> str | None:
     """The role in the title before a name ("Ukrainian President Volodymyr Zelensky" ->
-    "president"; "New Jersey Gov. Chris Christie" -> "governor")."""
+    "president"; "New Jersey Gov. Chris Christie" -> "governor"). An abbreviated title after a
+    fuller one gives way to it ("Republican vice-presidential nominee Gov. Mike Pence" ->
+    "vice-presidential nominee")."""
     before = [t for t in span if t.i < name_start]
     run: list[Any] = []
     for tok in reversed(before):
         if tok.pos_ in {"DET", "PUNCT"} or tok.dep_ == "poss" or tok.lower_ in {"'s", "’s"}:
             break
         run.insert(0, tok)
-    return role_words(run)
+    fuller = [t for t in run if not (t.lower_.endswith(".") and t.lower_ in TITLES)]
+    return (role_words(fuller) if len(fuller) < len(run) else None) or role_words(run)
 
 
 def appositive_role(noun: Any) -> str | None:
@@ -246,42 +287,111 @@ def appositive_role(noun: Any) -> str | None:
     for prep in noun.rights:
         if prep.dep_ == "prep" and prep.lower_ in {"of", "for"}:
             words = list(prep.subtree)
-            if all(not t.ent_type_ and (t.is_lower or t.is_punct) for t in words) and len(words) <= 4:
+            if all(not t.ent_type_ and (t.is_lower or t.is_punct) for t in words) and len(words) <= 4 \
+                    and not any(t.lemma_.lower() in BODY_NOUNS for t in words):
                 role += " " + " ".join(t.lower_ for t in words)
             break
     return role
 
 
+def has_body(noun: Any) -> bool:
+    """Whether a role names the body it is held in ("head of the Congressional Black Caucus")."""
+    return any(p.dep_ == "prep" and p.lower_ in {"of", "for", "at"} and any(
+        o.dep_ == "pobj" and (o.ent_type_ in {"ORG", "NORP"} or o.lemma_.lower() in BODY_NOUNS) for o in p.children)
+        for p in noun.rights)
+
+
+def person_role(span: Any, person: Any) -> str | None:
+    """A named person's role in a mention: the title before the name, unless an apposition gives
+    a role in a body ("Rep. G.K. Butterfield (D-N.C.), head of the Congressional Black Caucus" is
+    its head), else the apposition's ("The company's chief executive, John Park")."""
+    root = span.root
+    noun = root if not (person.start <= root.i < person.end) else \
+        next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+    titled = None if noun is not None and has_body(noun) else title_role(span, person.start)
+    return titled or (appositive_role(noun) if noun is not None else None) or title_role(span, person.start)
+
+
 def affiliation(span: Any, ents: list[Any], name: Any | None = None) -> str | None:
-    """The organisation, state or party a speaker speaks for, as the mention gives it: a
-    possessor ("China's Foreign Ministry" -> China), a phrase after the role ("a spokesman for the
-    Trump campaign"), a place or body before it ("a senior U.S. official" -> United States), or a
-    party ("(R-Utah)", "a Democratic strategist")."""
+    """The organisation, state or party a speaker speaks for, as the mention gives it, in this
+    order: a party as the description's noun ("Senator Dianne Feinstein, Democrat of California");
+    a possessor ("China's Foreign Ministry" -> China); a phrase after the role ("a spokesman for
+    the Trump campaign", "head of the Congressional Black Caucus"); a party code ("(R-Utah)"); a
+    body, place or party named before the role ("a senior U.S. official" -> United States; "Trump
+    campaign spokesman" -> the Trump campaign; "a Democratic strategist"). ``name``: the words of
+    the speaker's own name, never its affiliation."""
     if span is None or not len(span):
         return None
     skip = set(range(name.start, name.end)) if name is not None else set()
     for tok in span:
-        if tok.dep_ == "poss" and tok.i not in skip and tok.pos_ != "PRON":
-            return affiliation_text([t for t in tok.subtree if t.i not in skip])
-        if tok.dep_ == "prep" and tok.lower_ in _AFFILIATION_PREPS and tok.head.i not in skip:
-            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-            if obj is not None and (obj.ent_type_ in {"ORG", "GPE", "NORP"} or obj.pos_ == "PROPN"):
-                words = [t for t in obj.subtree if t.dep_ not in _CUT_DEPS]
-                return state_or_text("".join(t.text_with_ws for t in words))
-    for ent in ents:
-        if ent.start in skip or ent.label_ not in {"ORG", "GPE", "NORP"}:
+        if tok.i not in skip and tok.lower_ in PARTY_NOUNS and tok.tag_ in {"NN", "NNP"} \
+                and tok.dep_ not in {"amod", "compound"}:
+            return PARTIES[tok.lower_]
+    for tok in span:
+        if tok.i in skip:
             continue
+        if tok.dep_ == "poss" and tok.pos_ != "PRON":
+            return affiliation_text([t for t in tok.subtree if t.i not in skip])
+        if tok.dep_ == "prep" and tok.lower_ in _AFFILIATION_PREPS and _role_head(tok.head, span, skip) \
+                and not (tok.lower_ == "to" and tok.head.lower_ in _HOSTED_ROLES):
+            obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if obj is not None and (obj.ent_type_ in {"ORG", "GPE", "NORP"} or obj.pos_ == "PROPN"
+                                    or obj.lemma_.lower() in BODY_NOUNS):
+                return _object_text(obj, ents)
+    code = _PARTY_CODE.search(span.text)
+    if code is not None:
+        return PARTIES[code.group(1).lower()]
+    for ent in ents:
+        if ent.start in skip or ent.label_ not in {"ORG", "GPE", "NORP", "PERSON"}:
+            continue
+        body = ent.doc[ent.end] if ent.end < len(ent.doc) else ent.root
+        if ent.label_ in {"PERSON", "ORG"} and _names_a_body(body) and body.i not in skip:
+            return f"the {clean(ent.text)} {body.lower_}"  # "a Trump campaign spokesman"
+        body = ent.root.head
+        if ent.label_ == "PERSON":
+            if ent.root.dep_ != "compound" or body.i in skip:
+                continue
+            return clean(ent.text)  # "Trump lawyer Marc Kasowitz" -> Trump
         party = PARTIES.get(ent.text.lower())
         if party is not None:
             return party
         return state_or_text(ent.text)
     for tok in span:
-        if tok.i not in skip and tok.lower_ in COUNTRIES:
-            return COUNTRIES[tok.lower_]
-    code = _PARTY_CODE.search(span.text)
-    if code is not None:
-        return PARTIES[code.group(1).lower()]
+        if tok.i not in skip and (tok.lower_ in COUNTRIES or tok.lower_ in MORE_COUNTRIES):
+            return COUNTRIES.get(tok.lower_) or MORE_COUNTRIES[tok.lower_]
     return None
+
+
+def _role_head(noun: Any, span: Any, skip: set[int]) -> bool:
+    """Whether a preposition hangs on the speaker or its role ("head of the caucus", "a
+    spokesman for the campaign"), not on a word further in ("an advocate for human rights in
+    Burma"; "a group of Republicans", a quantity)."""
+    if noun.lemma_.lower() in GROUP_NOUNS:
+        return False
+    return noun.i == span.root.i or noun.i in skip or noun.dep_ in {"appos", "conj", "attr"} \
+        or noun.lemma_.lower() in ROLE_WORDS
+
+
+def _object_text(obj: Any, ents: list[Any]) -> str:
+    """The body a preposition's object names: the entity that holds it, with its "the" ("the
+    Brussels-based Egmont Foundation" -> "the Egmont Foundation"), else its words without clauses,
+    appositions or lower-case phrases after it ("Iraq and Afghanistan Veterans of America", "the
+    campaign")."""
+    cut: set[int] = set()
+    for tok in obj.subtree:
+        if tok.i <= obj.i or tok.i in cut:
+            continue
+        lower_prep = tok.dep_ == "prep" and not any(c.pos_ == "PROPN" for c in tok.children)
+        if tok.dep_ in _CUT_DEPS or lower_prep or tok.text in {",", ";", "(", "—", "–"}:
+            cut.update(t.i for t in tok.subtree)
+    words = [t for t in obj.subtree if t.i not in cut]
+    held = ent_of(obj, ents)
+    if held is not None and all(held.start <= t.i < held.end for t in words if t.pos_ == "PROPN"):
+        text = clean(held.text)
+        det = obj.left_edge.lower_ == "the" and obj.left_edge.i < held.start
+        return state_or_text(("the " if det and not text.lower().startswith("the ") else "") + text)
+    words = [t for t in words if not (t.i < obj.i and t.dep_ == "amod" and t.is_lower)]
+    return state_or_text(sentence_case("".join(t.text_with_ws for t in words), words[0]))
 
 
 def state_or_text(text: str) -> str:
@@ -289,7 +399,8 @@ def state_or_text(text: str) -> str:
     as written, without a possessive."""
     text = clean(text)
     low = text.lower()
-    return COUNTRIES.get(low) or COUNTRIES.get(re.sub(r"^the ", "", low)) or text
+    bare = re.sub(r"^the ", "", low)
+    return COUNTRIES.get(low) or COUNTRIES.get(bare) or MORE_COUNTRIES.get(low) or MORE_COUNTRIES.get(bare) or text
 
 
 def affiliation_text(span: Any) -> str:

@@ -37,6 +37,7 @@ from typing import Any
 
 from .lexicon import (
     ANONYMOUS_NOUNS,
+    BODY_NOUNS,
     COUNTRIES,
     COUNTRY_NOUNS,
     GOVERNMENT_NOUNS,
@@ -44,11 +45,11 @@ from .lexicon import (
     HONORIFICS_FEMALE,
     HONORIFICS_MALE,
     INTERNATIONAL_BODIES,
+    KIN_NOUNS,
     MEDIA_NAME_WORDS,
     MEDIA_NAMES,
     METONYMS,
     NOMINAL_GROUPS,
-    ORG_NOUNS,
     PERSON_NOUNS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
@@ -72,8 +73,8 @@ from .speaker_names import (
     description,
     ent_of,
     person_ent,
+    person_role,
     proper_chain,
-    title_role,
     untitled,
 )
 from .types import Offsets, Span, Speaker
@@ -86,10 +87,21 @@ _DISTINCT = {"another", "other", "second", "third", "different", "separate"}
 _THING_KINDS = {"organization", "country", "media", "document", "unknown"}
 _PLURAL_KINDS = {"group", "organization", "country", "media"}
 _PLURAL_TAGS = {"NNS", "NNPS"}
+# determiners that make a singular noun everyone of its kind ("any taxpayer"): a group
+_EVERYONE = {"any", "every"}
+_FIRST_SINGULAR = {"i", "me"}
+# heads of a share of people ("46 percent"), named with whom they are a share of
+_SHARES = {"percent", "percentage", "majority", "minority", "half", "third", "quarter"}
+# role heads that name the same post ("the GOP candidate" is the party's nominee)
+_ROLE_HEADS = {"candidate": "nominee", "standard-bearer": "nominee"}
+_OPENING = "“«„‟\""
+_CLOSING = "”»"
 # "the plan" looks for the noun that introduced it this many tokens back at most
 _AUTHOR_TOKENS = 120
 # a he/she looks this many compatible mentions back for one of its gender
 _GENDER_LOOKBACK = 4
+# a person's title or apposition is read this many tokens either side of the name at most
+_DESCRIPTION_TOKENS = 30
 # speakers a later name can merge with, per document (see the module docstring)
 MAX_SPEAKERS = 1000
 
@@ -254,6 +266,13 @@ class SpeakerResolver:
         self._body_words: dict[str, Speaker] = {}  # the last organisation named with each word
         self._documents: dict[str, Speaker] = {}  # the last document of each head and family
         self._document_nouns: list[int] | None = None  # the doc's document nouns, found once
+        self._described_people: dict[str, tuple[str | None, str | None]] | None = None
+        # line breaks, quotation marks and straight quotation marks, by offset (``_quoted``)
+        self._quotes: tuple[list[int], list[int], list[int]] | None = None
+        self._writer: Speaker | None = None
+        self._described_by_ent: dict[Any, tuple[str | None, str | None]] = {}
+        self._ent_char_starts: list[int] = []
+        self._population: str | None = None  # the people the last share was of (``_share_of``)
 
     # -- public --------------------------------------------------------------------------
 
@@ -273,20 +292,68 @@ class SpeakerResolver:
                 speaker, kind, head = self._speaker_for(antecedent, antecedent.text, antecedent.start_char)
                 return self._add(mention, kind, head, speaker), mention
         pronoun = PRONOUNS_POSSESSIVE.get(low, low)
+        if pronoun in _FIRST_SINGULAR and not self._quoted(start):
+            # "I" outside a quotation is the writer's ("My father would have loved Trump")
+            # kind "author": no he/she or nominal refers back to the writer
+            return self._add(mention, "author", pronoun, self._author()), mention
         if pronoun in PRONOUNS_PERSON | PRONOUNS_THING | PRONOUNS_PLURAL | PRONOUNS_SELF | PRONOUNS_RELATIVE:
             earlier = self._antecedent(pronoun, start)
+            if earlier is None and pronoun in PRONOUNS_PERSON:
+                named = self._person_before(start)
+                if named is not None:
+                    # "she" after a person the article names but never quotes
+                    self._note_gender(named, pronoun)
+                    return self._add(mention, "person", pronoun, named), mention
             if earlier is None:
-                return self._add(mention, "unknown", pronoun, self._new(mention.text, "unknown")), mention
+                # "she" with no one before it is still one person
+                kind = "person" if pronoun in PRONOUNS_PERSON | _FIRST_SINGULAR else "unknown"
+                return self._add(mention, kind, pronoun, self._new(mention.text, kind)), mention
             self._note_gender(earlier.speaker, pronoun)
             return self._add(mention, earlier.kind, earlier.head, earlier.speaker), mention
         speaker, kind, head = self._speaker_for(span, mention.text, start)
         return self._add(mention, kind, head, speaker), mention
+
+    def _quoted(self, at: int) -> bool:
+        """Whether offset ``at`` is inside a quotation: the last quotation mark before it in its
+        paragraph opens one (a curly opening mark, or an odd number of straight ones). Found by
+        bisection over the marks and line breaks, listed once per document."""
+        if self._quotes is None:
+            self._quotes = ([], [], [])
+            for n, char in enumerate(self.text):
+                if char == "\n":
+                    self._quotes[0].append(n)
+                elif char in _OPENING or char in _CLOSING:
+                    self._quotes[1].append(n)
+                if char == '"':
+                    self._quotes[2].append(n)
+        breaks, marks, straight = self._quotes
+        line = bisect.bisect_left(breaks, at)
+        begin = breaks[line - 1] if line else -1
+        last = bisect.bisect_left(marks, at)
+        if not last or marks[last - 1] < begin:
+            return False
+        char = self.text[marks[last - 1]]
+        if char != '"':
+            return char in _OPENING
+        return (bisect.bisect_left(straight, at) - bisect.bisect_right(straight, begin)) % 2 == 1
+
+    def _author(self) -> Speaker:
+        """The writer of the article, who speaks as "I" outside quotations (one per document)."""
+        if self._writer is None:
+            self._writer = self._new("the author", "person", mergeable=False)
+        return self._writer
 
     def finish(self) -> list[Speaker]:
         """The document's speakers, each with its ``key`` and, where its affiliation is another
         speaker of the document, that speaker's id ("China's plan" -> China)."""
         known: dict[str, Speaker] = {}
         for speaker in self.speakers:
+            if speaker.type == "person" and (speaker.role is None or speaker.affiliation is None):
+                role, held = self._descriptions().get(speaker.name, (None, None))
+                speaker.role = speaker.role or role
+                speaker.affiliation = speaker.affiliation or held
+            if speaker.affiliation is not None:
+                speaker.affiliation = self._affiliation_named(speaker.affiliation)
             speaker.key = speaker_key(speaker)
             known.setdefault(speaker.key.partition(":")[2], speaker)
         for speaker in self.speakers:
@@ -305,8 +372,9 @@ class SpeakerResolver:
         root = span.root if span is not None and len(span) else None
         head = (root.lemma_ if root is not None else (text.split() or [""])[-1]).lower()
         low = _norm(text)
+        several = root is not None and self._conjoined(root)  # "France and Germany" is not France
         canonical = METONYMS.get(low) or COUNTRIES.get(low) or COUNTRIES.get(_norm(_strip_det(low))) \
-            or self._government_of(span, root) or self._state_named(span, root)
+            or self._government_of(span, root) or (None if several else self._state_named(span, root))
         if canonical is not None:
             kind = "organization" if canonical in INTERNATIONAL_BODIES else "country"
             return self._keyed(f"{kind}:{canonical}", canonical, kind), kind, head
@@ -314,7 +382,8 @@ class SpeakerResolver:
         kind, proper = self._classify(span, root, low, head)
         plural = kind == "group"
         if not proper and low.startswith(_DETERMINERS):
-            known = self._nominal_antecedent(head, start, plural) or self._body_antecedent(kind, head)
+            known = self._nominal_antecedent(head, start, plural) or self._body_antecedent(kind, head) \
+                or (self._described_as(span, head) if kind == "person" else None)
             if known is not None:
                 return known, kind, head
         if kind == "group" and span is not None and len(span):
@@ -329,6 +398,20 @@ class SpeakerResolver:
             speaker = self._described_speaker(span, text, low, kind, head)
         self._note_honorific(speaker, span)
         return speaker, kind, head
+
+    def _affiliation_named(self, held: str) -> str:
+        """An affiliation as the article names it in full: a person by the fullest name ("Trump"
+        -> "Donald Trump"), a body by the organisation speaker whose name has its head word ("the
+        campaign" -> "the Clinton campaign")."""
+        people = self._person_names()
+        if people.is_person(held) and held[:1].isupper():
+            return people.fullest(held)
+        words = held.lower().split()
+        if len(words) == 2 and words[0] == "the" and words[1] in BODY_NOUNS:
+            body = self._body_words.get(words[1])
+            if body is not None:
+                return body.name
+        return held
 
     def _body_antecedent(self, kind: str, head: str) -> Speaker | None:
         """The speaker "the fund", "the poll" or "the study" refers back to: the last
@@ -452,14 +535,21 @@ class SpeakerResolver:
         if root is None:
             return "unknown", False
         if self._conjoined(root):
-            return "group", False  # "Mr. Grassley and Mr. Leahy", "Obama, others"
+            states = all(t.ent_type_ == "GPE" for t in (root, *(c for c in root.children if c.dep_ == "conj")))
+            # "Mr. Grassley and Mr. Leahy", "Obama, others"; "France and Germany" are states
+            return ("country" if states else "group"), False
         ents = self._ents_in(span)
-        if person_ent(span, ents) is not None or self._person_like(span, root):
+        plural = root.tag_ in _PLURAL_TAGS
+        # "Presidential candidates Hillary Clinton and Donald Trump": the plural noun, not its apposition
+        if (not plural or root.ent_type_ == "PERSON") and person_ent(span, ents) is not None \
+                or self._person_like(span, root):
             return "person", True
         proper = root.pos_ == "PROPN" or bool(root.ent_type_)
-        plural = root.tag_ in _PLURAL_TAGS
         ent = root.ent_type_
         held = ent_of(root, ents)
+        if held is not None and ent in {"GPE", "LOC", "NORP"} and len(held) == 1 \
+                and self._org_names().is_initials(held.text):
+            return "organization", True  # "the I.R.S." where the article names the Internal Revenue Service
         if root.tag_ == "NNPS" and (held is None or len(held) == 1):
             return "group", False  # "Ukrainians", "Democrats", whatever the entity label
         if ent == "NORP":
@@ -469,34 +559,39 @@ class SpeakerResolver:
         if ent in {"GPE", "LOC"}:
             return "country", True
         if ent in {"ORG", "FAC"}:
-            return self._body(root, ents), True
-        if head in GROUP_NOUNS or root.like_num:
-            return "group", False
-        if head in SPEAKER_MEDIA:
+            return self._body(root, ents, self._org_names()), True
+        if head in SPEAKER_MEDIA or root.lower_ in SPEAKER_MEDIA:
             return "media", False
         if head in SPEAKER_DOCUMENTS or root.lower_ in SPEAKER_DOCUMENTS:
-            return "document", False
+            return "document", False  # "One Tweet"
+        if head in GROUP_NOUNS or root.like_num or any(c.lower_ in _EVERYONE for c in root.children):
+            return "group", False  # "Twelve percent", "any taxpayer"
         if plural:
             return ("country", False) if head in COUNTRY_NOUNS else ("group", False)
-        if head in PERSON_NOUNS:
+        if head in PERSON_NOUNS or head in KIN_NOUNS:
             return "person", False
-        if head in ORG_NOUNS:
+        if head in COUNTRY_NOUNS - GOVERNMENT_NOUNS:
+            return "country", False  # "the state", "the nation"
+        if head in BODY_NOUNS:
             return "organization", False
         if proper:
-            return self._body(root, ents), True
+            return self._body(root, ents, self._org_names()), True
         return "unknown", False
 
     @staticmethod
-    def _body(root: Any, ents: list[Any]) -> str:
-        """An outlet ("the Tampa Bay Times", "Christian News Service") or another organisation."""
-        last = (ent_of(root, ents) or root).text.split()[-1].lower()
-        return "media" if last in MEDIA_NAME_WORDS else "organization"
+    def _body(root: Any, ents: list[Any], orgs: OrgNames) -> str:
+        """An outlet ("the Tampa Bay Times", "Christian News Service", "CNS" where the article
+        names it) or another organisation."""
+        words = orgs.fullest(clean((ent_of(root, ents) or root).text)).lower().split() or [""]
+        return "media" if words[-1] in MEDIA_NAME_WORDS or "news" in words else "organization"
 
     @staticmethod
     def _conjoined(root: Any) -> bool:
         """Whether a mention names several speakers ("Mr. Grassley and Mr. Leahy", "Craig Bryan
         and other scientists"), not one person by a description and a name ("his wife and
         current Democratic presidential nominee Hillary Clinton")."""
+        if any(c.dep_ == "preconj" for c in root.children):
+            return True  # "both President Obama and Republican presidential nominee Donald Trump"
         for conj in (c for c in root.children if c.dep_ == "conj"):
             described = {root.tag_, conj.tag_} == {"NN", "NNP"}
             if not described:
@@ -549,18 +644,74 @@ class SpeakerResolver:
 
     def _describe_person(self, speaker: Speaker, span: Any, ents: list[Any], person: Any | None) -> None:
         """Fill in a named person's role and affiliation from a mention that gives them."""
-        root = span.root
-        name_start = person.start if person is not None else proper_chain(span)[0].i
-        role = title_role(span, name_start)
-        if role is None:
-            noun = root if person is not None and not (person.start <= root.i < person.end) else \
-                next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
-            role = appositive_role(noun) if noun is not None else None
+        if person is None:
+            chain = proper_chain(span)
+            person = self.doc[chain[0].i: chain[-1].i + 1]
+        role = person_role(span, person)
         if role is not None and role.split():
             speaker.role = speaker.role or role
             self._roles[role.split()[-1]] = speaker
         if speaker.affiliation is None:
             speaker.affiliation = affiliation(span, ents, person)
+
+    def _person_before(self, at: int) -> Speaker | None:
+        """The speaker of the last person the article names before offset ``at`` (a PERSON
+        entity, source or not), found by bisection over the entities."""
+        ents = self._all_ents()
+        pos = bisect.bisect_left(self._ent_char_starts, at)
+        for ent in reversed(ents[max(0, pos - _GENDER_LOOKBACK * 4):pos]):
+            if ent.label_ == "PERSON" and ent.end_char <= at:
+                return self._named(ent, ent.text, "person")
+        return None
+
+    def _described_as(self, span: Any, head: str) -> Speaker | None:
+        """The person a definite description names by the role the article gives them elsewhere
+        ("the GOP presidential nominee" after "Republican presidential nominee Donald Trump"):
+        the one person whose role has the same last word ("nominee"; a candidate is a nominee)
+        and whose party, if the description gives one, is the same."""
+        want = _ROLE_HEADS.get(head, head)
+        party = affiliation(span, self._ents_in(span))
+        found = [(ent, held) for ent, (role, held) in self._described_ents().items()
+                 if role is not None and _ROLE_HEADS.get(role.split()[-1], role.split()[-1]) == want
+                 and (party is None or held == party)]
+        if len({self._person_names().fullest(untitled(clean(ent.text))) for ent, _ in found}) != 1:
+            return None
+        ent = found[0][0]
+        return self._named(ent, ent.text, "person")
+
+    def _descriptions(self) -> dict[str, tuple[str | None, str | None]]:
+        """The role and affiliation the article gives each person it names with a title or an
+        apposition anywhere, source or not ("Republican presidential nominee Donald Trump" ->
+        presidential nominee, the Republican Party), by the person's fullest name; the first
+        mention that gives each wins. Read once per document, each from a window of at most
+        _DESCRIPTION_TOKENS tokens around the name."""
+        if self._described_people is not None:
+            return self._described_people
+        found: dict[str, tuple[str | None, str | None]] = {}
+        people = self._person_names()
+        for ent in self._all_ents():
+            if ent.label_ != "PERSON":
+                continue
+            root = ent.root
+            appos = any(c.dep_ == "appos" for c in root.children)
+            if root.left_edge.i >= ent.start and not appos:
+                continue
+            span = self.doc[max(root.left_edge.i, ent.start - _DESCRIPTION_TOKENS):
+                            min(root.right_edge.i + 1, ent.end + _DESCRIPTION_TOKENS)]
+            if not (span.start <= root.i < span.end) or span.root.i != root.i:
+                continue
+            role = person_role(span, ent)
+            held = affiliation(span, self._ents_in(span), ent)
+            name = people.fullest(untitled(clean(ent.text)))
+            was_role, was_held = found.get(name, (None, None))
+            found[name] = (was_role or role, was_held or held)
+            self._described_by_ent[ent] = (role, held)
+        self._described_people = found
+        return found
+
+    def _described_ents(self) -> dict[Any, tuple[str | None, str | None]]:
+        self._descriptions()
+        return self._described_by_ent
 
     def _described_speaker(self, span: Any, text: str, low: str, kind: str, head: str) -> Speaker:
         """A speaker known by a description ("a senior U.S. official"), or the unnamed person an
@@ -573,6 +724,8 @@ class SpeakerResolver:
             if earlier is not None:
                 return earlier
         name = description(span) if span is not None and len(span) else text
+        if kind == "group" and head in _SHARES and span is not None and len(span):
+            name = self._share_of(span, name)
         speaker = self._new(name, kind)
         if span is None or not len(span):
             return speaker
@@ -585,6 +738,22 @@ class SpeakerResolver:
         speaker.anonymous = kind in {"person", "group"} and (head in ANONYMOUS_NOUNS or kind == "person"
                                                             and span.root.ent_type_ == "NORP")
         return speaker
+
+    def _share_of(self, span: Any, name: str) -> str:
+        """A share named with the people it is a share of ("46 percent" -> "46 percent of likely
+        voters"): its own "of" phrase, else the sentence's "among" phrase ("Among likely voters
+        in a four-way race, 46 percent ..."), else the last population an earlier share gave."""
+        root = span.root
+        own = next((c for c in root.children if c.dep_ == "prep" and c.lower_ in {"of", "among"}), None)
+        before = self.doc[max(span.sent.start, span.start - _AUTHOR_TOKENS): span.start]  # bounded look-back
+        among = own or next((t for t in before if t.lower_ == "among" and t.dep_ == "prep"), None)
+        obj = next((c for c in among.children if c.dep_ == "pobj"), None) if among is not None else None
+        if obj is not None:
+            words = [t for t in obj.subtree if t.i <= obj.i]  # "likely voters", not "in a four-way race"
+            self._population = "".join(t.text_with_ws for t in words).strip()
+            if own is not None:
+                return name
+        return f"{name} of {self._population}" if self._population else name
 
     def _document_author(self, span: Any) -> str | None:
         """Whose document "the plan" is when the article introduced it a little earlier as what
@@ -622,6 +791,7 @@ class SpeakerResolver:
         if self._ents is None:
             self._ents = list(self.doc.ents)
             self._ent_starts = [e.start for e in self._ents]
+            self._ent_char_starts = [e.start_char for e in self._ents]
         return self._ents
 
     def _ents_near(self, token: Any) -> list[Any]:

@@ -155,6 +155,16 @@ def test_described_speaker_is_named_by_the_description_before_its_comma(text, so
          "John Smith", "spokesman", None),
         ("New Jersey Gov. Chris Christie said that the bridge was closed.", "New Jersey Gov. Chris Christie",
          "Chris Christie", "governor", "New Jersey"),
+        ("Trump campaign spokesman Jason Miller said that the plan was fair.", "Trump campaign spokesman Jason Miller",
+         "Jason Miller", "spokesman", "the Trump campaign"),
+        ("Rep. John Mica (R-Fla.) said that the hearing would go on.", "Rep. John Mica (R-Fla.)",
+         "John Mica", "representative", "the Republican Party"),
+        ("Senator Dianne Feinstein, Democrat of California, said that the program failed.",
+         "Senator Dianne Feinstein, Democrat of California", "Dianne Feinstein", "senator", "the Democratic Party"),
+        ("Latvian journalist Dainis Ivans said that the threat was real.", "Latvian journalist Dainis Ivans",
+         "Dainis Ivans", "journalist", "Latvia"),
+        ("Len Burman, head of the centrist Tax Policy Center, said that the plan was costly.",
+         "Len Burman, head of the centrist Tax Policy Center", "Len Burman", "head", "the Tax Policy Center"),
     ],
 )
 def test_a_named_person_is_filed_by_name_with_the_role_the_text_gives(text, source, name, role, affiliation):
@@ -191,6 +201,9 @@ def test_a_surname_takes_the_fullest_name_the_article_gives():
         ("A Quinnipiac University poll found that the race was tied.", "A Quinnipiac University poll", "document"),
         ("The report said that emissions rose.", "The report", "document"),
         ("NATO said that the exercise would go ahead.", "NATO", "organization"),
+        ("His wife said that the trip was long.", "His wife", "person"),
+        ("Any taxpayer can argue that the rules are unfair.", "Any taxpayer", "group"),
+        ("State news media reported that the test succeeded.", "State news media", "media"),
     ],
 )
 def test_speaker_types_name_groups_and_documents(text, source, kind):
@@ -224,6 +237,55 @@ def test_keys_and_affiliation_ids_link_speakers():
     assert ministry.name == "China" and ministry.key == "country:china"  # a state's ministry is the state
     assert diplomat.anonymous and diplomat.affiliation == "China" and diplomat.affiliation_id == ministry.id
     assert [s.key for s in speakers] == ["country:china", "person:chinese diplomat"]
+
+
+def test_a_person_takes_the_role_the_article_gives_where_they_are_not_a_source():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = ("Republican presidential nominee Donald Trump held a rally on Monday. "
+            "Trump said that the polls were wrong.")
+    resolver = SpeakerResolver(load_spacy()(text))
+    start = text.index("Trump said")
+    trump, _ = resolver.resolve((start, start + len("Trump")))
+    resolver.finish()
+    assert (trump.name, trump.role, trump.affiliation) == ("Donald Trump", "presidential nominee", "the Republican Party")
+
+
+def test_i_outside_a_quotation_is_the_writer_and_he_is_not():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = ('I grew up in Ohio. My father said that hard work pays. "I was wrong," he said later. '
+            "I think that he was right.")
+    resolver = SpeakerResolver(load_spacy()(text))
+    spans = [(0, 1), (text.index("My father"), text.index("My father") + 9), (text.index('"I') + 1, text.index('"I') + 2),
+             (text.index("he said"), text.index("he said") + 2), (text.index("I think"), text.index("I think") + 1)]
+    writer, father, quoted, he, again = (resolver.resolve(span)[0] for span in spans)
+    assert (writer.name, writer.type) == ("the author", "person") and again is writer
+    assert father.type == "person" and he is father and quoted is not writer
+
+
+def test_she_with_no_quoted_person_before_it_is_the_person_the_article_named():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = "Hillary Clinton spoke in Ohio on Monday. Later she said that wages must rise."
+    resolver = SpeakerResolver(load_spacy()(text))
+    start = text.index("she said")
+    speaker, _ = resolver.resolve((start, start + 3))
+    assert (speaker.name, speaker.type) == ("Hillary Clinton", "person")
+
+
+def test_a_share_is_named_with_the_people_it_is_a_share_of():
+    from models.nlp import load_spacy
+    from models.speakers import SpeakerResolver
+
+    text = "Among likely voters in a four-way race, 46 percent would choose Clinton and 44 percent would back Trump."
+    resolver = SpeakerResolver(load_spacy()(text))
+    first, _ = resolver.resolve((text.index("46"), text.index("46") + 10))
+    second, _ = resolver.resolve((text.index("44"), text.index("44") + 10))
+    assert (first.name, second.name) == ("46 percent of likely voters", "44 percent of likely voters")
 
 
 def test_people_who_share_a_surname_stay_apart():
