@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -91,3 +93,17 @@ def start_redis(port: int, log: Path, data_dir: Path | None = None) -> Proc:
         except OSError:
             time.sleep(0.1)
     raise AssertionError("redis-server did not start:\n" + proc.output())
+
+
+@contextmanager
+def served(tmp: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A real gunicorn with the full models on a free loopback port, its job store in ``tmp``:
+    yields its base URL once it is ready, and stops it afterwards."""
+    port = free_port()
+    server = start_gunicorn(port, {"CLAIMSCOPE_JOB_DB": str(tmp / "jobs.sqlite3"), **(env or {})}, tmp / "gunicorn.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(server, url)
+        yield url
+    finally:
+        server.stop()

@@ -14,7 +14,7 @@ import requests
 
 from service.corpus import LABELS, speaker_key
 
-from .helpers import free_port, start_gunicorn, wait_ready
+from .helpers import free_port, served
 from .test_web_page import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.slow
@@ -26,15 +26,8 @@ CELL_TINTS = {"favor": (0xDF, 0xF3, 0xE3), "against": (0xFB, 0xE0, 0xE0), "mixed
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("corpus")
-    port = free_port()
-    server = start_gunicorn(port, {"CLAIMSCOPE_JOB_DB": str(tmp / "jobs.sqlite3")}, tmp / "gunicorn.log")
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(server, url)
+    with served(tmp_path_factory.mktemp("corpus")) as url:
         yield url
-    finally:
-        server.stop()
 
 
 def articles(seed_text: str, n: int) -> list[dict]:

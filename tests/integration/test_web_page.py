@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from .helpers import free_port, start_gunicorn, wait_ready
+from .helpers import served
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -17,15 +17,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web")
-    port = free_port()
-    server = start_gunicorn(port, {"CLAIMSCOPE_JOB_DB": str(tmp / "jobs.sqlite3")}, tmp / "gunicorn.log")
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(server, url)
+    with served(tmp_path_factory.mktemp("web")) as url:
         yield url
-    finally:
-        server.stop()
 
 
 def test_page_highlights_claims_by_speaker(base, tmp_path):
