@@ -15,7 +15,7 @@ import requests
 from service.corpus import LABELS, speaker_key
 
 from .helpers import free_port, served
-from .test_web_page import CHROMIUM, FLAGS
+from .test_web_page import CHROMIUM, FLAGS, screenshot_colours
 
 pytestmark = pytest.mark.slow
 SOURCES = ["Wire", "Daily", "Herald"]
@@ -119,7 +119,6 @@ def test_summary_of_50_articles_equals_their_results(base, seed_text):
 
 
 def test_corpus_page_draws_the_table_timeline_and_top_claims(base, seed_text, tmp_path):
-    from PIL import Image
     from playwright.sync_api import sync_playwright
 
     upload = tmp_path / "articles.jsonl"
@@ -155,9 +154,8 @@ def test_corpus_page_draws_the_table_timeline_and_top_claims(base, seed_text, tm
         page.locator("#corpus-output").screenshot(path=str(shot))
         browser.close()
     assert not errors, errors
-    image = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    image, colours = screenshot_colours(shot)
     assert image.width > 600 and image.height > 600
-    colours = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
     assert set(SERIES_COLORS[:min(series, 3)]) <= colours, "the timeline's lines are not on the screenshot"
     assert {CELL_TINTS[label] for label in labels} <= colours, "the table's stance cells are not on the screenshot"
 

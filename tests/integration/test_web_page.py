@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,14 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def screenshot_colours(shot: Path) -> tuple[Any, set[tuple[int, int, int]]]:
+    """A page screenshot as an RGB image, and the set of colours it holds."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    return image, {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     with served(tmp_path_factory.mktemp("web")) as url:
@@ -22,7 +32,6 @@ def base(tmp_path_factory):
 
 
 def test_page_highlights_claims_by_speaker(base, tmp_path):
-    from PIL import Image
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -60,9 +69,8 @@ def test_page_highlights_claims_by_speaker(base, tmp_path):
         page.locator("#highlighted").screenshot(path=str(shot))
         browser.close()
     assert not errors, errors
-    image = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    image, distinct = screenshot_colours(shot)
     assert image.width > 600 and image.height > 400
-    distinct = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
     backgrounds = {(0xCF, 0xE3, 0xFF), (0xFF, 0xD6, 0xCC), (0xD4, 0xF5, 0xD4)}  # the first three speakers
     assert backgrounds <= distinct, "the speaker colours are not on the screenshot"
 
