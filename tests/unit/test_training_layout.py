@@ -26,6 +26,9 @@ SCRIPTS = {
     "news_items": ["build"],
     "issue_items": ["build"],
     "eval_concepts": [],
+    "speaker_items": ["build"],
+    "eval_speakers": [],
+    "speaker_sides": [],
 }
 
 
