@@ -222,7 +222,6 @@ def _names_target(name: str, target: NameTarget) -> bool:
     return all(w in _TITLES or w.rstrip(".") in target.words or len(w.rstrip(".")) == 1 for w in words[:-1])
 
 
-
 SIDES = ("self", "ally", "rival")
 
 
@@ -244,6 +243,7 @@ def speaker_side(target: NameTarget, speaker_names: set[str] | None, others: Seq
     if any(o.surname != target.surname and (is_target_speaker(o, speaker_names) or o.surname in words) for o in others):
         return "rival"
     return None
+
 
 def own_pronouns(span: Any, refs: set[int]) -> list[Any]:
     """In a reported claim whose speaker is the target, the third-person pronouns that stand for
