@@ -15,7 +15,6 @@ from typing import Any
 
 from ..name_targets import (
     FIRST_PERSON,
-    is_target_speaker,
     own_pronouns,
     refers,
     speaker_input,
@@ -112,7 +111,7 @@ class ScoreStance:
                         refs[target] = refers(doc, person)
                     found = [t for t in span if t.i in refs[target]]
                     own = None
-                    if is_target_speaker(person, names.get(claim.speaker_id)):
+                    if side == "self":  # the speaker is the target (is_target_speaker)
                         found += [t for t in span if t.lower_ in FIRST_PERSON]  # "I will win"
                         if claim.type == "indirect":  # "Trump said he would win"
                             own = own_pronouns(span, refs[target])

@@ -19,11 +19,11 @@ mention pairs (same speaker or not) and over each mention's type, and name agree
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from models.speakers import name_key
 from models.training.data import DEFAULT_DATA_ROOT
 from models.training.news_items import items_cli, kappa, run_merge, write_jsonl
 from models.training.polnear import corpus_dir, load_split
@@ -66,9 +66,9 @@ def build(split: str, limit: int, seed: int = 13, skip: int = 0,
 
 
 def norm_name(name: str | None) -> str:
-    """A name compared without case, a leading article, punctuation or spacing."""
-    low = re.sub(r"[^\w\s]", " ", (name or "").lower())
-    return " ".join(w for w in low.split() if w not in ("the", "a", "an"))
+    """A name compared without case, a leading article, punctuation or spacing, as the resolver
+    compares names for speaker keys (models.speakers.name_key)."""
+    return name_key(name or "")
 
 
 def partition(entities: Sequence[dict]) -> dict[str, int]:
